@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Everything the handlers and the local runtime read from the environment, parsed once. Table names
+ * and ARNs come from serverless.yml (CloudFormation Refs); endpoints are set only locally and in tests
+ * so every AWS client can point at DynamoDB Local or a stub.
+ */
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const configSchema = z.object({
+  STAGE: z.string().min(1).default('dev'),
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  METRICS_TABLE: z.string().min(3).optional(),
+  ALERTS_TABLE: z.string().min(3).optional(),
+  AUDIT_TABLE: z.string().min(3).optional(),
+  IDEMPOTENCY_TABLE: z.string().min(3).optional(),
+  STATE_MACHINE_ARN: z.string().optional(),
+  ALERTS_TOPIC_ARN: z.string().optional(),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  SFN_ENDPOINT: optionalUrl,
+  SNS_ENDPOINT: optionalUrl,
+  EVALUATION_WINDOW_MS: z.coerce.number().int().positive().default(300_000),
+  RULE_THRESHOLDS: z.string().optional(),
+});
+
+export interface Config {
+  stage: string;
+  region: string;
+  logLevel: string;
+  /** Undefined when the function does not use that table (serverless.yml sets what each one needs). */
+  tables: { metrics?: string; alerts?: string; audit?: string; idempotency?: string };
+  stateMachineArn: string | undefined;
+  alertsTopicArn: string | undefined;
+  endpoints: { dynamodb?: string; sfn?: string; sns?: string };
+  evaluationWindowMs: number;
+  ruleThresholdsJson: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const parseConfig = (env: Record<string, string | undefined>): Config => {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${fields}`);
+  }
+  const e = result.data;
+  return {
+    stage: e.STAGE,
+    region: e.AWS_REGION,
+    logLevel: e.LOG_LEVEL,
+    tables: {
+      metrics: e.METRICS_TABLE,
+      alerts: e.ALERTS_TABLE,
+      audit: e.AUDIT_TABLE,
+      idempotency: e.IDEMPOTENCY_TABLE,
+    },
+    stateMachineArn: e.STATE_MACHINE_ARN,
+    alertsTopicArn: e.ALERTS_TOPIC_ARN,
+    endpoints: {
+      ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),
+      ...(e.SFN_ENDPOINT ? { sfn: e.SFN_ENDPOINT } : {}),
+      ...(e.SNS_ENDPOINT ? { sns: e.SNS_ENDPOINT } : {}),
+    },
+    evaluationWindowMs: e.EVALUATION_WINDOW_MS,
+    ruleThresholdsJson: e.RULE_THRESHOLDS,
+  };
+};
+
+/** A setting the calling function needs; a clear error names the variable when it is missing. */
+export const required = <T>(value: T | undefined, variable: string): T => {
+  if (value === undefined || value === '') throw new ConfigError(`${variable} is not set`);
+  return value;
+};
+
+let cached: Config | undefined;
+/** The process's configuration, parsed on first use. */
+export const config = (): Config => {
+  cached ??= parseConfig(process.env);
+  return cached;
+};
+/** For the local runtime and tests, which set the environment after import. */
+export const resetConfig = (): void => {
+  cached = undefined;
+};

@@ -1,0 +1,24 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { AlertType, AuditActionType } from './types';
+
+// Fixed namespaces: changing them changes every id, which would break replay safety.
+const ALERT_NAMESPACE = '6f1c1f0e-5d55-4a0e-9f43-2a7c1f9d3b10';
+const AUDIT_NAMESPACE = '0b8f3a52-7c2e-4e4b-8c1d-93f5d2a6e7c4';
+
+/** Deterministic alert id: the same trigger always names the same alert, so replays never duplicate it. */
+export const alertIdFor = (stationId: string, alertType: AlertType, triggeredAt: number): string =>
+  uuidv5(`${stationId}|${alertType}|${triggeredAt}`, ALERT_NAMESPACE);
+
+/** Deterministic id of a successful step: a replayed stream writes the same row, which the store refuses. */
+export const auditTaskIdFor = (alertId: string, actionType: AuditActionType): string =>
+  uuidv5(`${alertId}|${actionType}`, AUDIT_NAMESPACE);
+
+/** Id of one failed attempt of a step: every attempt is kept. */
+export const failedAttemptTaskIdFor = (
+  alertId: string,
+  actionType: AuditActionType,
+  attempt: string,
+): string => uuidv5(`${alertId}|${actionType}|FAILED|${attempt}`, AUDIT_NAMESPACE);
+
+/** Step Functions execution name for an alert (<= 80 chars, [A-Za-z0-9-_]). */
+export const executionNameFor = (alertId: string): string => `alert-${alertId}`;

@@ -1,0 +1,98 @@
+import type { Alert, AlertStatus, AlertType, AuditActionType, AuditEvent, Metric, Severity } from './types';
+
+/** A page of results and the opaque cursor of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface MetricStore {
+  put(metric: Metric): Promise<void>;
+  /** BatchWriteItem in chunks of 25, unprocessed items retried; throws UnwrittenItemsError. */
+  putMany(metrics: Metric[]): Promise<void>;
+  /** The last `limit` metrics of a station, newest first. */
+  latest(stationId: string, limit: number): Promise<Metric[]>;
+  /** A station's metrics with fromTs <= timestamp <= toTs, oldest first. */
+  range(stationId: string, fromTs: number, toTs: number): Promise<Metric[]>;
+}
+
+/** What the rule engine proposes; the store turns it into a new alert or merges it into the open one. */
+export interface AlertCandidate {
+  stationId: string;
+  alertType: AlertType;
+  severity: Severity;
+  title: string;
+  description: string;
+  recommendedAction: string;
+  /** Event time of the triggering metric, epoch ms. */
+  triggeredAt: number;
+  metadata: Record<string, unknown>;
+}
+
+export type RaiseOutcome =
+  /** A new PENDING alert was written. */
+  | { kind: 'created'; alert: Alert }
+  /** Merged into the open alert of the same station and type (occurrences + 1, severity raised). */
+  | { kind: 'merged'; alertId: string; severity: Severity; occurrences: number }
+  /** Already counted (a replayed or older trigger): nothing changed. */
+  | { kind: 'unchanged'; alertId: string };
+
+export type Decision =
+  | { kind: 'approve'; by: string; at: number }
+  | { kind: 'reject'; by: string; at: number; reason: string };
+
+export interface AlertQuery {
+  status?: AlertStatus;
+  stationId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AlertStore {
+  /** Conditional put: throws AlertAlreadyExistsError rather than overwrite. */
+  create(alert: Alert): Promise<void>;
+  get(alertId: string): Promise<Alert | undefined>;
+  /** Newest first (by createdAt); an opaque cursor pages on. Throws ValidationError on a bad cursor. */
+  list(query: AlertQuery): Promise<Page<Alert>>;
+  /** PENDING -> APPROVED | REJECTED; throws AlertNotFoundError, AlertNotPendingError. */
+  decide(alertId: string, decision: Decision): Promise<Alert>;
+  /**
+   * At most one PENDING alert per (stationId, alertType), also under concurrent writers: creates the
+   * alert with `alertId`, or merges the trigger into the open one when it is newer than its lastSeenAt.
+   */
+  raise(candidate: AlertCandidate, alertId: string, now: number): Promise<RaiseOutcome>;
+  /** Records the remediation execution on the alert (no-op when it is already that ARN). */
+  setExecutionArn(alertId: string, executionArn: string, now: number): Promise<void>;
+}
+
+export interface AuditStore {
+  /** Conditional on a new taskId: returns false (and changes nothing) when it is already recorded. */
+  append(event: AuditEvent): Promise<boolean>;
+  /** Every step of one alert, oldest first. */
+  trail(alertId: string): Promise<AuditEvent[]>;
+  /** Steps of one action type with fromTs <= timestamp <= toTs, oldest first, paged. */
+  byActionType(
+    actionType: AuditActionType,
+    fromTs: number,
+    toTs: number,
+    page?: { limit?: number; cursor?: string },
+  ): Promise<Page<AuditEvent>>;
+  /** Everything, paged (the admin view). */
+  scan(page?: { limit?: number; cursor?: string }): Promise<Page<AuditEvent>>;
+}
+
+export interface RemediationWorkflow {
+  /** Idempotent per alert: a second start for the same alert returns the same execution. */
+  start(alert: Alert): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+}
+
+export interface AlertNotifier {
+  /** One message to the alerts topic, with alertType, severity and stationId as message attributes. */
+  publishApproved(alert: Alert): Promise<{ messageId: string; topicArn: string }>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
