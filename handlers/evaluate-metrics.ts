@@ -1,1 +1,47 @@
-export const handler = async () => ({ statusCode: 501 });
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
+import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
+import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
+import { config, required } from '../src/config';
+import { systemClock } from '../src/domain/ports';
+import { countAlert, countRecords, logAlertCreated, logger, observe } from '../src/observability';
+import { parseThresholdOverrides } from '../src/rules';
+import { evaluateBatch } from '../src/streams/evaluate-batch';
+
+const { region, endpoints, tables, ruleThresholdsJson, evaluationWindowMs } = config();
+const doc = dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb });
+const deps = {
+  metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
+  alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
+  clock: systemClock,
+  thresholds: { ...parseThresholdOverrides(ruleThresholdsJson), windowMs: evaluationWindowMs },
+};
+
+/** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
+export const handler = middy(async (event: DynamoDBStreamEvent) => {
+  const { batchItemFailures } = await evaluateBatch(event, deps, {
+    onAlert: (outcome, candidate, sequenceNumber) => {
+      if (outcome.kind === 'created') {
+        logAlertCreated(outcome.alert);
+        countAlert('Created', outcome.alert.alertType, outcome.alert.severity);
+      } else if (outcome.kind === 'merged') {
+        countAlert('Deduplicated', candidate.alertType, outcome.severity);
+        logger.info('alert deduplicated', {
+          alertId: outcome.alertId,
+          stationId: candidate.stationId,
+          sequenceNumber,
+          occurrences: outcome.occurrences,
+        });
+      }
+    },
+    onRecordFailed: (sequenceNumber, stationId, error) =>
+      logger.error('stream record failed', { sequenceNumber, stationId, error }),
+    onCounts: ({ processed, skipped, failed }) => {
+      countRecords('evaluateMetrics', 'Processed', processed);
+      countRecords('evaluateMetrics', 'Skipped', skipped);
+      countRecords('evaluateMetrics', 'Failed', failed);
+    },
+  });
+  return { batchItemFailures };
+}).use(observe());

@@ -69,3 +69,15 @@ export const parseMetricBatch = (input: unknown, now: number): Metric[] => {
   if (issues.length > 0) throw new ValidationError('invalid metrics: nothing was written', issues);
   return metrics;
 };
+
+/**
+ * A metric as stored (a stream image): the same fields plus `ttl`, without the future bound, which
+ * only applies when a station sends it.
+ */
+const storedMetricSchema = metricInputSchema(Number.MAX_SAFE_INTEGER).extend({ ttl: z.number().optional() });
+
+export const parseStoredMetric = (item: unknown): Metric => {
+  const result = storedMetricSchema.safeParse(item);
+  if (!result.success) throw new ValidationError('invalid stored metric', issuesOf(result.error));
+  return result.data;
+};

@@ -1,0 +1,67 @@
+import { alertIdFor } from '../domain/ids';
+import type { AlertCandidate, AlertStore, Clock, MetricStore, RaiseOutcome } from '../domain/ports';
+import type { Metric } from '../domain/types';
+import { evaluateWindow, type RuleThresholds, windowFor } from '../rules';
+
+export interface EvaluateDeps {
+  metrics: MetricStore;
+  alerts: AlertStore;
+  clock: Clock;
+  thresholds: RuleThresholds;
+}
+
+/** One metric from the stream, in the order the stream delivered it. */
+export interface StreamedMetric {
+  sequenceNumber: string;
+  metric: Metric;
+}
+
+export interface RecordEvaluation {
+  sequenceNumber: string;
+  /** What each rule that fired proposed, and what the alert store made of it. */
+  outcomes: { candidate: AlertCandidate; outcome: RaiseOutcome }[];
+}
+
+export interface StationEvaluation {
+  evaluated: RecordEvaluation[];
+  /** The first record that could not be evaluated; it and the later records of the station are not done. */
+  failure?: { sequenceNumber: string; error: unknown };
+}
+
+/**
+ * Evaluates a station's records of one batch, in stream order, each against the window that ends at its
+ * own timestamp (event time, so a replay gives the same alerts). One read per station serves every
+ * record: the range from the oldest record's window start to the newest record.
+ */
+export const evaluateStation = async (
+  stationId: string,
+  records: readonly StreamedMetric[],
+  deps: EvaluateDeps,
+): Promise<StationEvaluation> => {
+  if (records.length === 0) return { evaluated: [] };
+  const { windowMs } = deps.thresholds;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const { metric } of records) {
+    from = Math.min(from, metric.timestamp - windowMs);
+    to = Math.max(to, metric.timestamp);
+  }
+  // A failed read fails every record of the station: nothing was evaluated yet.
+  const history = await deps.metrics.range(stationId, from + 1, to);
+
+  const evaluated: RecordEvaluation[] = [];
+  for (const { sequenceNumber, metric } of records) {
+    try {
+      const window = windowFor(history, metric, windowMs);
+      const outcomes: RecordEvaluation['outcomes'] = [];
+      for (const candidate of evaluateWindow(window, metric, deps.thresholds)) {
+        const alertId = alertIdFor(stationId, candidate.alertType, candidate.triggeredAt);
+        outcomes.push({ candidate, outcome: await deps.alerts.raise(candidate, alertId, deps.clock.now()) });
+      }
+      evaluated.push({ sequenceNumber, outcomes });
+    } catch (error) {
+      return { evaluated, failure: { sequenceNumber, error } };
+    }
+  }
+  return { evaluated };
+};
