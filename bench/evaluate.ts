@@ -1,0 +1,176 @@
+/**
+ * The evaluator against DynamoDB Local: a 1,000-record batch over 50 stations, through the product's
+ * station-grouped batch (one window Query per station) and through the pattern a user would otherwise
+ * write (Powertools processPartialResponse, one window Query per record), in the same run.
+ * Run: npm run bench:evaluate   (the last line is one JSON object)
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
+import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
+import { alertIdFor } from '../src/domain/ids';
+import { parseStoredMetric } from '../src/domain/metric-schema';
+import type { ChargerHealth, Metric } from '../src/domain/types';
+import { createTables } from '../src/local/create-tables';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
+import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
+import { DEFAULT_THRESHOLDS, evaluateWindow } from '../src/rules';
+import { decodeRecord } from '../src/streams/decode';
+import { evaluateBatch } from '../src/streams/evaluate-batch';
+import type { EvaluateDeps } from '../src/use-cases/evaluate-metrics';
+import { metricInserted, streamEvent } from '../test/support/stream-records';
+import { measureRuleEngine } from './rule-engine';
+
+const STATIONS = 50;
+const RECORDS = 1000;
+const ROUNDS = 5;
+const T0 = 1_790_000_000_000;
+
+/** A healthy fleet: nothing fires, so the writes measured are the evaluator's overhead alone. */
+const quietBatch = (offset: number): Metric[] =>
+  Array.from({ length: RECORDS }, (_, i) => {
+    const station = i % STATIONS;
+    const step = Math.floor(i / STATIONS);
+    return {
+      stationId: `BENCH_${String(station).padStart(3, '0')}`,
+      timestamp: T0 + offset + step * 10_000,
+      swapRate: 8 + (station % 7),
+      demandSurge: false,
+      chargerUptime: 99,
+      chargerHealth: 'healthy' as ChargerHealth,
+      chargedBatteries: 20 + (station % 5),
+      unchargedBatteries: 4,
+      errorLogs: [],
+      faultPatterns: [],
+    };
+  });
+
+/** Counts DynamoDB requests by operation on a client, as the bill does. */
+const countRequests = (client: DynamoDBClient) => {
+  const counts: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequestCounter' },
+  );
+  return {
+    counts,
+    reset: () => {
+      for (const key of Object.keys(counts)) delete counts[key];
+    },
+  };
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+const main = async () => {
+  const dynamodb = await startDynamoDbLocal();
+  try {
+    const definition = await loadServiceDefinition('bench');
+    const client = new DynamoDBClient({
+      region: LOCAL_REGION,
+      endpoint: dynamodb.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    // The document client shares the base client's middleware stack, so the counter sees every request.
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const names = await createTables(client, tableResources(definition));
+    const metrics = new DynamoMetricStore({ doc, tableName: names.MetricsTable ?? '' });
+    const alerts = new DynamoAlertStore({ doc, tableName: names.AlertsTable ?? '' });
+    const deps: EvaluateDeps = {
+      metrics,
+      alerts,
+      clock: { now: () => Date.now() },
+      thresholds: DEFAULT_THRESHOLDS,
+    };
+    const requests = countRequests(client);
+
+    // The per-record pattern: Powertools' BatchProcessor, one window Query for every record.
+    const perRecord = async (event: DynamoDBStreamEvent) =>
+      processPartialResponse(
+        event,
+        async (record: DynamoDBRecord) => {
+          const metric = parseStoredMetric(decodeRecord(record).newImage);
+          const window = await metrics.range(
+            metric.stationId,
+            metric.timestamp - deps.thresholds.windowMs + 1,
+            metric.timestamp,
+          );
+          for (const candidate of evaluateWindow(window, metric, deps.thresholds)) {
+            await alerts.raise(
+              candidate,
+              alertIdFor(metric.stationId, candidate.alertType, candidate.triggeredAt),
+              Date.now(),
+            );
+          }
+        },
+        new BatchProcessor(EventType.DynamoDBStreams),
+      );
+
+    const run = async (name: string, process: (event: DynamoDBStreamEvent) => Promise<unknown>) => {
+      const rates: number[] = [];
+      let perBatch: Record<string, number> = {};
+      for (let round = 0; round < ROUNDS; round++) {
+        const batch = quietBatch(round * 3_600_000 + (name === 'baseline' ? 86_400_000 : 0));
+        await metrics.putMany(batch);
+        const event = streamEvent(batch.map((m) => metricInserted(m)));
+        requests.reset();
+        const started = performance.now();
+        await process(event);
+        const elapsed = performance.now() - started;
+        rates.push((RECORDS / elapsed) * 1000);
+        perBatch = { ...requests.counts };
+      }
+      return { recordsPerSecond: Math.round(median(rates)), requests: perBatch };
+    };
+
+    const grouped = await run('grouped', (event) => evaluateBatch(event, deps));
+    const baseline = await run('baseline', perRecord);
+    const ruleEngine = measureRuleEngine({ windowSize: 30, durationMs: 1500 });
+
+    const writes = (counts: Record<string, number>) =>
+      ['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem'].reduce(
+        (n, op) => n + (counts[op] ?? 0),
+        0,
+      );
+    const result = {
+      records: RECORDS,
+      stations: STATIONS,
+      recordsPerSecond: grouped.recordsPerSecond,
+      queriesPerBatch: grouped.requests.Query ?? 0,
+      writesPerBatch: writes(grouped.requests),
+      requestsPerBatchByOperation: grouped.requests,
+      requestsPerRecord: Number(
+        (Object.values(grouped.requests).reduce((a, b) => a + b, 0) / RECORDS).toFixed(3),
+      ),
+      baselineRecordsPerSecond: baseline.recordsPerSecond,
+      baselineQueriesPerBatch: baseline.requests.Query ?? 0,
+      ratio: Number((grouped.recordsPerSecond / baseline.recordsPerSecond).toFixed(2)),
+      ruleEngineRecordsPerSecond: Math.round(ruleEngine.recordsPerSecond),
+      targets: {
+        maxQueriesPerBatch: STATIONS,
+        writesWhenQuiet: 0,
+        minRatio: 3,
+        minRuleEngineRecordsPerSecond: 500_000,
+      },
+    };
+    console.log(
+      `evaluator: ${result.recordsPerSecond} records/s with ${result.queriesPerBatch} Query and ${result.writesPerBatch} writes per ${RECORDS}-record batch; ` +
+        `per-record pattern: ${result.baselineRecordsPerSecond} records/s with ${result.baselineQueriesPerBatch} Query (x${result.ratio}); ` +
+        `rule engine alone: ${result.ruleEngineRecordsPerSecond} records/s`,
+    );
+    console.log(JSON.stringify(result));
+  } finally {
+    await dynamodb.stop();
+  }
+};
+
+await main();
