@@ -1,0 +1,63 @@
+import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { AlertNotifier } from '../../domain/ports';
+import type { Alert } from '../../domain/types';
+
+// SNS subjects: ASCII, no line breaks, at most 100 characters.
+const SUBJECT_MAX = 100;
+const subjectOf = (alert: Alert): string =>
+  `[${alert.severity}] ${alert.alertType} approved at ${alert.stationId}`
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, SUBJECT_MAX);
+
+const stringAttribute = (value: string): MessageAttributeValue => ({
+  DataType: 'String',
+  StringValue: value,
+});
+
+/** What subscribers receive: enough to act on without reading the alerts table. */
+export const approvedMessageOf = (alert: Alert): Record<string, unknown> => ({
+  event: 'ALERT_APPROVED',
+  alertId: alert.alertId,
+  stationId: alert.stationId,
+  alertType: alert.alertType,
+  severity: alert.severity,
+  title: alert.title,
+  description: alert.description,
+  recommendedAction: alert.recommendedAction,
+  occurrences: alert.occurrences,
+  createdAt: alert.createdAt,
+  approvedAt: alert.approvedAt,
+  approvedBy: alert.approvedBy,
+});
+
+/** Publishes approved alerts to the alerts topic. */
+export class SnsAlertNotifier implements AlertNotifier {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publishApproved(alert: Alert): Promise<{ messageId: string; topicArn: string }> {
+    const output = await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: subjectOf(alert),
+        Message: JSON.stringify(approvedMessageOf(alert)),
+        // The attributes subscription filter policies match on (the workflow's outcome message carries
+        // the same three).
+        MessageAttributes: {
+          alertType: stringAttribute(alert.alertType),
+          severity: stringAttribute(alert.severity),
+          stationId: stringAttribute(alert.stationId),
+        },
+      }),
+    );
+    if (!output.MessageId)
+      throw new Error(`SNS accepted the message for alert ${alert.alertId} without a MessageId`);
+    return { messageId: output.MessageId, topicArn: this.topicArn };
+  }
+}
+
+/** A client for the configured region, pointed at a local endpoint when one is set. */
+export const snsClient = (options: { region: string; endpoint?: string }): SNSClient =>
+  new SNSClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
