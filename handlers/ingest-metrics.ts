@@ -7,7 +7,7 @@ import { systemClock } from '../src/domain/ports';
 import { jsonBody } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { countReadings, observe } from '../src/observability';
+import { countReadings, logger, observe } from '../src/observability';
 import { ingestMetrics } from '../src/use-cases/ingest-metrics';
 
 const { region, endpoints, tables } = config();
@@ -20,8 +20,13 @@ const metrics = new DynamoMetricStore({
 export const handler = middy(
   httpRoute(async (event) => {
     try {
-      const { accepted } = await ingestMetrics(jsonBody(event), { metrics, clock: systemClock });
+      const { accepted, stations } = await ingestMetrics(jsonBody(event), { metrics, clock: systemClock });
       countReadings('Received', accepted);
+      logger.info('metrics accepted', {
+        accepted,
+        stations: stations.length,
+        stationIds: stations.slice(0, 20),
+      });
       return json(202, { accepted });
     } catch (error) {
       if (error instanceof ValidationError) countReadings('Rejected', 1);

@@ -18,7 +18,11 @@ export const subcommand = (name: string, description: string, endpointHelp: stri
   new Command(name)
     .description(description)
     .addOption(new Option('--endpoint <url>', endpointHelp))
-    .addOption(new Option('--stage <stage>', 'deployment stage (table names carry it)').default('dev').env('AIOPS_STAGE'))
+    .addOption(
+      new Option('--stage <stage>', 'deployment stage (table names carry it)')
+        .default('dev')
+        .env('AIOPS_STAGE'),
+    )
     .addOption(new Option('--region <region>', 'AWS region').default('eu-west-1').env('AWS_REGION'))
     .addOption(new Option('--json', 'print machine-readable JSON').default(false));
 

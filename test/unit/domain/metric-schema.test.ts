@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/domain/errors';
-import { MAX_FUTURE_SKEW_MS, parseMetric, parseMetricBatch, parseStoredMetric } from '../../../src/domain/metric-schema';
+import {
+  MAX_FUTURE_SKEW_MS,
+  parseMetric,
+  parseMetricBatch,
+  parseStoredMetric,
+} from '../../../src/domain/metric-schema';
 
 const NOW = 1_760_000_000_000;
 const valid = {
@@ -56,7 +61,16 @@ describe('metric input schema', () => {
 
   it('accepts a timestamp exactly 5 minutes in the future and the edges of each range', () => {
     expect(() =>
-      parseMetric({ ...valid, timestamp: NOW + MAX_FUTURE_SKEW_MS, chargerUptime: 100, swapRate: 0, chargedBatteries: 0 }, NOW),
+      parseMetric(
+        {
+          ...valid,
+          timestamp: NOW + MAX_FUTURE_SKEW_MS,
+          chargerUptime: 100,
+          swapRate: 0,
+          chargedBatteries: 0,
+        },
+        NOW,
+      ),
     ).not.toThrow();
   });
 
@@ -70,7 +84,10 @@ describe('metric input schema', () => {
 describe('metric batches', () => {
   it('reports every wrong field of every item with its index, all or nothing', () => {
     const issues = issuesOf(() =>
-      parseMetricBatch([valid, { ...valid, chargerUptime: 120 }, { ...valid, swapRate: -1, stationId: '' }], NOW),
+      parseMetricBatch(
+        [valid, { ...valid, chargerUptime: 120 }, { ...valid, swapRate: -1, stationId: '' }],
+        NOW,
+      ),
     );
     expect(issues.map(({ index, path }) => ({ index, path }))).toEqual([
       { index: 1, path: 'chargerUptime' },
@@ -81,12 +98,22 @@ describe('metric batches', () => {
 
   it('accepts one object or an array of up to 500', () => {
     expect(parseMetricBatch(valid, NOW)).toHaveLength(1);
-    expect(parseMetricBatch(Array.from({ length: 500 }, (_, i) => ({ ...valid, timestamp: NOW - i })), NOW)).toHaveLength(500);
+    expect(
+      parseMetricBatch(
+        Array.from({ length: 500 }, (_, i) => ({ ...valid, timestamp: NOW - i })),
+        NOW,
+      ),
+    ).toHaveLength(500);
   });
 
   it('rejects an empty array and more than 500 items', () => {
     expect(issuesOf(() => parseMetricBatch([], NOW))[0]?.message).toMatch(/empty/);
-    expect(() => parseMetricBatch(Array.from({ length: 501 }, () => valid), NOW)).toThrow(/at most 500/);
+    expect(() =>
+      parseMetricBatch(
+        Array.from({ length: 501 }, () => valid),
+        NOW,
+      ),
+    ).toThrow(/at most 500/);
   });
 
   it('reads a stored metric with its ttl, whatever its timestamp', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/domain/errors';
-import { AlertNotFoundError, AlertNotPendingError } from '../../../src/domain/errors';
+import { AlertNotFoundError, AlertNotPendingError, ValidationError } from '../../../src/domain/errors';
 import { UnauthorizedError } from '../../../src/http/errors';
 import { callerOf, type HttpApiEvent, jsonBody } from '../../../src/http/request';
 import { errorResponse } from '../../../src/http/response';
@@ -19,13 +18,23 @@ const event = (overrides: Partial<HttpApiEvent> & { claims?: Record<string, stri
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: '/metrics', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method: 'POST',
+        path: '/metrics',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'r1',
       routeKey: 'POST /metrics',
       stage: '$default',
       time: '',
       timeEpoch: 0,
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? { sub: 'ops-1' }, scopes: [] } },
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: claims ?? { sub: 'ops-1' }, scopes: [] },
+      },
     },
     ...rest,
   } as HttpApiEvent;

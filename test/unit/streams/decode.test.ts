@@ -3,7 +3,10 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { compareSequenceNumbers, decodeRecord, UndecodableRecordError } from '../../../src/streams/decode';
 
-const record = (overrides: Partial<DynamoDBRecord> = {}, dynamodb: Record<string, unknown> = {}): DynamoDBRecord =>
+const record = (
+  overrides: Partial<DynamoDBRecord> = {},
+  dynamodb: Record<string, unknown> = {},
+): DynamoDBRecord =>
   ({
     eventName: 'INSERT',
     dynamodb: {
@@ -26,14 +29,20 @@ describe('decodeRecord', () => {
   });
 
   it('accepts a REMOVE without a new image', () => {
-    const decoded = decodeRecord(record({ eventName: 'REMOVE' }, { NewImage: undefined, OldImage: marshall({ k: 1 }) }));
+    const decoded = decodeRecord(
+      record({ eventName: 'REMOVE' }, { NewImage: undefined, OldImage: marshall({ k: 1 }) }),
+    );
     expect(decoded).toMatchObject({ eventName: 'REMOVE', oldImage: { k: 1 } });
     expect(decoded.newImage).toBeUndefined();
   });
 
   it.each([
     ['no sequence number', record({}, { SequenceNumber: undefined }), /missing dynamodb.SequenceNumber/],
-    ['an unknown event name', record({ eventName: 'UPSERT' as DynamoDBRecord['eventName'] }), /unknown eventName/],
+    [
+      'an unknown event name',
+      record({ eventName: 'UPSERT' as DynamoDBRecord['eventName'] }),
+      /unknown eventName/,
+    ],
     ['an INSERT without NewImage', record({}, { NewImage: undefined }), /without NewImage/],
   ])('refuses %s, naming the sequence number', (_name, bad, message) => {
     expect(() => decodeRecord(bad)).toThrow(UndecodableRecordError);

@@ -1,0 +1,205 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ALERT_STATUSES } from '../../domain/types';
+import {
+  type AlertPage,
+  type AlertView,
+  type ApiClient,
+  connectApi,
+  reportFailures,
+  tokenOption,
+} from '../api-client';
+import { type CommonOptions, DEFAULT_LOCAL_API, output, subcommand } from '../common-options';
+
+interface ApiCommandOptions extends CommonOptions {
+  token?: string;
+}
+
+interface ListOptions extends ApiCommandOptions {
+  status?: string;
+  station?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+interface RejectOptions extends ApiCommandOptions {
+  reason: string;
+}
+
+const iso = (epochMs: number | undefined): string =>
+  epochMs === undefined || !Number.isFinite(epochMs) ? '-' : new Date(epochMs).toISOString();
+
+const parseLimit = (value: string): number => {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new InvalidArgumentError('must be an integer from 1 to 100');
+  return limit;
+};
+
+const parseStatus = (value: string): string => {
+  const status = value.toUpperCase();
+  if (!(ALERT_STATUSES as readonly string[]).includes(status))
+    throw new InvalidArgumentError(`must be one of ${ALERT_STATUSES.join(', ')}`);
+  return status;
+};
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export const renderTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+};
+
+export const renderAlertList = (page: AlertPage): string => {
+  if (page.items.length === 0) return 'no alerts';
+  const table = renderTable(
+    ['ALERT ID', 'STATUS', 'SEVERITY', 'TYPE', 'STATION', 'CREATED', 'OCCURRENCES'],
+    page.items.map((alert) => [
+      alert.alertId,
+      alert.status,
+      alert.severity,
+      alert.alertType,
+      alert.stationId,
+      iso(alert.createdAt),
+      String(alert.occurrences),
+    ]),
+  );
+  return page.nextCursor ? `${table}\n\nmore: --cursor ${page.nextCursor}` : table;
+};
+
+const inline = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+export const renderAlert = (alert: AlertView): string => {
+  const fields: [string, string | undefined][] = [
+    ['alert', alert.alertId],
+    ['status', alert.status],
+    ['severity', alert.severity],
+    ['type', alert.alertType],
+    ['station', alert.stationId],
+    ['title', alert.title],
+    ['description', alert.description],
+    ['recommended', alert.recommendedAction],
+    ['created', iso(alert.createdAt)],
+    ['last seen', alert.lastSeenAt === undefined ? undefined : iso(alert.lastSeenAt)],
+    ['updated', alert.updatedAt === undefined ? undefined : iso(alert.updatedAt)],
+    ['occurrences', String(alert.occurrences)],
+    [
+      'approved',
+      alert.approvedAt === undefined ? undefined : `${iso(alert.approvedAt)} by ${alert.approvedBy ?? '?'}`,
+    ],
+    [
+      'rejected',
+      alert.rejectedAt === undefined
+        ? undefined
+        : `${iso(alert.rejectedAt)} by ${alert.rejectedBy ?? '?'}: ${alert.rejectionReason ?? ''}`,
+    ],
+    ['workflow', alert.stepFunctionExecutionArn],
+    [
+      'remediation',
+      alert.remediation &&
+        [
+          alert.remediation.status,
+          alert.remediation.completedAt,
+          alert.remediation.error,
+          alert.remediation.cause,
+        ]
+          .filter((part) => part !== undefined)
+          .join(' '),
+    ],
+    [
+      'metadata',
+      alert.metadata && Object.keys(alert.metadata).length > 0
+        ? Object.entries(alert.metadata)
+            .map(([key, value]) => `${key}=${inline(value)}`)
+            .join(' ')
+        : undefined,
+    ],
+  ];
+  const shown = fields.filter(
+    (field): field is [string, string] => field[1] !== undefined && field[1] !== '',
+  );
+  const width = Math.max(...shown.map(([label]) => label.length));
+  return shown.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+};
+
+/** One line saying what a decision did. */
+export const renderDecision = (alert: AlertView): string =>
+  alert.status === 'APPROVED'
+    ? `alert ${alert.alertId} APPROVED by ${alert.approvedBy ?? '?'} at ${iso(alert.approvedAt)}`
+    : `alert ${alert.alertId} ${alert.status} by ${alert.rejectedBy ?? '?'} at ${iso(alert.rejectedAt)}: ${alert.rejectionReason ?? ''}`;
+
+/** A subcommand of `alerts`: its common options (--endpoint, --json, --token) are the group's. */
+const leaf = (name: string, description: string): Command =>
+  new Command(name).description(description).configureHelp({ showGlobalOptions: true });
+
+const connect = (command: Command): Promise<ApiClient> =>
+  connectApi(command.optsWithGlobals<ApiCommandOptions>());
+
+/**
+ * `ai-ops alerts list|show|approve|reject`: the alerts of the HTTP API at --endpoint. Approving and
+ * rejecting act as the token's subject (the API reads the decider from the token, never from the body).
+ */
+export const alertsCommand = (): Command =>
+  subcommand('alerts', 'list, show, approve and reject alerts', `HTTP API URL (default ${DEFAULT_LOCAL_API})`)
+    .addOption(tokenOption())
+    .addCommand(
+      leaf('list', 'alerts newest first')
+        .addOption(
+          new Option('--status <status>', `only this status (${ALERT_STATUSES.join(', ')})`).argParser(
+            parseStatus,
+          ),
+        )
+        .addOption(new Option('--station <id>', 'only this station'))
+        .addOption(new Option('--limit <n>', 'page size, 1..100 (server default 20)').argParser(parseLimit))
+        .addOption(new Option('--cursor <cursor>', 'the page after this cursor (printed under a full page)'))
+        .action(
+          reportFailures(async (_options: ListOptions, command: Command) => {
+            const options = command.optsWithGlobals<ListOptions>();
+            const client = await connect(command);
+            const page = await client.listAlerts({
+              ...(options.status ? { status: options.status } : {}),
+              ...(options.station ? { stationId: options.station } : {}),
+              ...(options.limit !== undefined ? { limit: options.limit } : {}),
+              ...(options.cursor ? { cursor: options.cursor } : {}),
+            });
+            output(options, page, () => renderAlertList(page));
+          }),
+        ),
+    )
+    .addCommand(
+      leaf('show', 'one alert in full')
+        .argument('<alertId>')
+        .action(
+          reportFailures(async (alertId: string, _options: ApiCommandOptions, command: Command) => {
+            const alert = await (await connect(command)).getAlert(alertId);
+            output(command.optsWithGlobals<ApiCommandOptions>(), alert, () => renderAlert(alert));
+          }),
+        ),
+    )
+    .addCommand(
+      leaf('approve', 'approve a PENDING alert (starts its remediation)')
+        .argument('<alertId>')
+        .action(
+          reportFailures(async (alertId: string, _options: ApiCommandOptions, command: Command) => {
+            const alert = await (await connect(command)).approve(alertId);
+            output(command.optsWithGlobals<ApiCommandOptions>(), alert, () => renderDecision(alert));
+          }),
+        ),
+    )
+    .addCommand(
+      leaf('reject', 'reject a PENDING alert with a reason')
+        .argument('<alertId>')
+        .addOption(new Option('--reason <text>', 'why (1..1000 characters)').makeOptionMandatory())
+        .action(
+          reportFailures(async (alertId: string, _options: RejectOptions, command: Command) => {
+            const options = command.optsWithGlobals<RejectOptions>();
+            const alert = await (await connect(command)).reject(alertId, options.reason);
+            output(options, alert, () => renderDecision(alert));
+          }),
+        ),
+    );

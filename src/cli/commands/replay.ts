@@ -1,0 +1,267 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { type Command, Option } from 'commander';
+import { startLocalAwsEndpoints } from '../../local/aws-endpoints/server';
+import { createTables } from '../../local/create-tables';
+import { LOCAL_CREDENTIALS, localClientConfig, startDynamoDbLocal } from '../../local/dynamodb-local';
+import { startFunction } from '../../local/functions';
+import { functionEnvironment } from '../../local/local-resources';
+import { loadServiceDefinition, tableResources } from '../../local/service-definition';
+import { type DeadLetterEntry, eventSourceMappingsOf, matchesAnyFilter } from '../../local/stream-poller';
+import { processBatch } from '../../local/stream-poller/batch-processor';
+import { type StreamEntry, toStreamEntry } from '../../local/stream-poller/lambda-record';
+import { type CommonOptions, output, subcommand } from '../common-options';
+import { type PreviewLine, previewerFor } from '../replay-preview';
+
+interface ReplayOptions extends CommonOptions {
+  function: string;
+  fromStream?: string;
+  dryRun: boolean;
+}
+
+/** Recorded events: a file or a folder of *.json, each a stream event, an array of records, or one record. */
+const readRecordedEvents = async (source: string): Promise<DynamoDBRecord[]> => {
+  const files = (await stat(source)).isDirectory()
+    ? (await readdir(source))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(source, f))
+    : [source];
+  const records: DynamoDBRecord[] = [];
+  for (const file of files) {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    const list = Array.isArray(parsed) ? parsed : ((parsed as { Records?: unknown }).Records ?? [parsed]);
+    if (!Array.isArray(list)) throw new Error(`${file}: not a stream event, a list of records or a record`);
+    records.push(...(list as DynamoDBRecord[]));
+  }
+  return records;
+};
+
+/** Every record of a live stream (DynamoDB Local or AWS) from its start, parents' shards first. */
+const readStream = async (client: DynamoDBStreamsClient, streamArn: string): Promise<DynamoDBRecord[]> => {
+  const shards: Shard[] = [];
+  let start: string | undefined;
+  do {
+    const page = await client.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+    );
+    shards.push(...(page.StreamDescription?.Shards ?? []));
+    start = page.StreamDescription?.LastEvaluatedShardId;
+  } while (start);
+  const records: DynamoDBRecord[] = [];
+  for (const shard of shards.sort((a, b) =>
+    BigInt(a.SequenceNumberRange?.StartingSequenceNumber ?? '0') <
+    BigInt(b.SequenceNumberRange?.StartingSequenceNumber ?? '0')
+      ? -1
+      : 1,
+  )) {
+    let iterator = (
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    while (iterator) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const batch = page.Records ?? [];
+      for (const r of batch) records.push(toStreamEntry(r, streamArn, { readAtMs: Date.now() }).record);
+      // An open shard has no end: stop once it has nothing more to give. A closed one ends by itself.
+      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      iterator = batch.length === 0 && open ? undefined : page.NextShardIterator;
+    }
+  }
+  return records;
+};
+
+const asEntry = (record: DynamoDBRecord): StreamEntry => {
+  const created = record.dynamodb?.ApproximateCreationDateTime;
+  return {
+    record,
+    sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+    createdAtMs: created === undefined ? undefined : created * 1000,
+    ageFromMs: Date.now(),
+  };
+};
+
+/**
+ * `ai-ops replay`: recorded DynamoDB Streams events (or a live stream) through a function's real
+ * handler, honouring the function's event settings from serverless.yml (filter patterns, batch size,
+ * partial batch failures, bisect, retries), printing each batch response. Records are replayed
+ * whatever their age: maximumRecordAgeInSeconds is for live streams. With --dry-run nothing is written:
+ * the function's use case runs with ports that only say what they would do.
+ */
+export const replayCommand = (): Command =>
+  subcommand(
+    'replay',
+    'push recorded or live DynamoDB Streams records through a function locally',
+    'DynamoDB (and Streams) endpoint; a private DynamoDB Local with the tables when left out for files',
+  )
+    .argument('[source]', 'a recorded event file, or a folder of them')
+    .requiredOption(
+      '--function <name>',
+      'the stream-triggered function (serverless.yml key), e.g. evaluateMetrics',
+    )
+    .addOption(new Option('--from-stream <arn>', 'read a live stream from its start instead of files'))
+    .addOption(new Option('--dry-run', 'show what the handler would do; write nothing').default(false))
+    .action(async (source: string | undefined, options: ReplayOptions) => {
+      const definition = await loadServiceDefinition(options.stage);
+      const mapping = eventSourceMappingsOf(definition).find((m) => m.functionName === options.function);
+      if (!mapping) {
+        const names = eventSourceMappingsOf(definition).map((m) => m.functionName);
+        throw new Error(
+          `${options.function} has no stream event in serverless.yml (stream functions: ${names.join(', ')})`,
+        );
+      }
+      if (!source && !options.fromStream)
+        throw new Error('give a recorded event file or folder, or --from-stream ARN');
+
+      let records: DynamoDBRecord[];
+      if (options.fromStream) {
+        const streams = new DynamoDBStreamsClient({
+          region: options.region,
+          ...(options.endpoint ? { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
+        });
+        records = await readStream(streams, options.fromStream);
+      } else {
+        records = await readRecordedEvents(source ?? '');
+      }
+      const { filterPatterns, batchSize } = mapping.settings;
+      const matching = records.filter((r) =>
+        matchesAnyFilter(filterPatterns, r as unknown as Parameters<typeof matchesAnyFilter>[1]),
+      );
+
+      if (options.dryRun) {
+        const preview = previewerFor(options.function);
+        const lines: PreviewLine[] = [];
+        for (const record of matching) lines.push(await preview(record));
+        output(
+          options,
+          {
+            function: options.function,
+            records: records.length,
+            filteredOut: records.length - matching.length,
+            preview: lines,
+          },
+          () =>
+            [
+              `${options.function}: ${records.length} record(s), ${records.length - matching.length} filtered out by the event's filter patterns (dry run: nothing written)`,
+              ...lines.map((l) => `${l.sequenceNumber} ${l.eventName.padEnd(6)} ${l.would.join('; ')}`),
+            ].join('\n'),
+        );
+        return;
+      }
+
+      // The handler runs in its own instance, against the given DynamoDB or a private DynamoDB Local.
+      const sandbox = options.endpoint ? undefined : await startDynamoDbLocal();
+      const endpoint = options.endpoint ?? sandbox?.endpoint ?? '';
+      const sideEffects: string[] = [];
+      const aws = await startLocalAwsEndpoints({
+        startExecution: async ({ stateMachineArn, name }) => {
+          sideEffects.push(`StartExecution ${name}`);
+          return {
+            executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
+            startDate: Date.now(),
+          };
+        },
+        publish: async ({ topicArn, subject }) => {
+          sideEffects.push(`Publish ${subject ?? ''} -> ${topicArn}`);
+          return { messageId: `replay-${sideEffects.length}` };
+        },
+      });
+      try {
+        if (sandbox)
+          await createTables(new DynamoDBClient(localClientConfig(endpoint)), tableResources(definition));
+        const pool = await startFunction(definition, options.function, {
+          ...functionEnvironment(definition, options.function),
+          AWS_REGION: options.region,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          DYNAMODB_ENDPOINT: endpoint,
+          SFN_ENDPOINT: aws.url,
+          SNS_ENDPOINT: aws.url,
+          POWERTOOLS_TRACE_ENABLED: 'false',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+        });
+        const invocations: {
+          records: number;
+          response: DynamoDBBatchResponse | undefined;
+          error?: string;
+        }[] = [];
+        const deadLetters: DeadLetterEntry[] = [];
+        try {
+          for (let i = 0; i < matching.length; i += batchSize) {
+            const batch = matching.slice(i, i + batchSize).map(asEntry);
+            await processBatch(batch, {
+              shardId: 'replay',
+              streamArn: options.fromStream ?? 'replay',
+              functionName: options.function,
+              functionArn: `arn:aws:lambda:local:000000000000:function:${options.function}`,
+              settings: { ...mapping.settings, maximumRecordAgeInSeconds: -1 },
+              invoke: async (event) => {
+                try {
+                  const response = (await pool.invoke(event)) as DynamoDBBatchResponse | undefined;
+                  invocations.push({ records: event.Records.length, response });
+                  return response;
+                } catch (error) {
+                  invocations.push({
+                    records: event.Records.length,
+                    response: undefined,
+                    error: String(error),
+                  });
+                  throw error;
+                }
+              },
+              deadLetter: async (entry) => void deadLetters.push(entry),
+              commit: async () => {},
+              retryDelayMs: 0,
+              sleep: async () => true,
+              stopping: () => false,
+              now: () => Date.now(),
+              logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+            });
+          }
+        } finally {
+          await pool.stop();
+        }
+        output(
+          options,
+          {
+            function: options.function,
+            records: records.length,
+            filteredOut: records.length - matching.length,
+            invocations,
+            deadLetters,
+            sideEffects,
+          },
+          () =>
+            [
+              `${options.function}: ${records.length} record(s), ${records.length - matching.length} filtered out, ${invocations.length} invocation(s)`,
+              ...invocations.map(
+                (inv, n) =>
+                  `  #${n + 1} ${inv.records} record(s) -> ${inv.error ? `threw: ${inv.error}` : JSON.stringify(inv.response ?? null)}`,
+              ),
+              ...deadLetters.map(
+                (d) =>
+                  `  dead letter: ${d.requestContext.condition} ${d.DDBStreamBatchInfo.startSequenceNumber}..${d.DDBStreamBatchInfo.endSequenceNumber}`,
+              ),
+              ...sideEffects.map((s) => `  side effect: ${s}`),
+            ].join('\n'),
+        );
+        if (deadLetters.length > 0) process.exitCode = 1;
+      } finally {
+        await aws.close();
+        await sandbox?.stop();
+      }
+    });

@@ -1,0 +1,291 @@
+import { join, resolve } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type LocalAwsEndpoints, startLocalAwsEndpoints } from './aws-endpoints/server';
+import { createTables } from './create-tables';
+import {
+  type DynamoDbLocal,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localClientConfig,
+  startDynamoDbLocal,
+} from './dynamodb-local';
+import { type LocalFunction, type LocalFunctionPool, startFunction } from './functions';
+import {
+  createLocalHttpApi,
+  httpRoutesOf,
+  jwtAudiencesOf,
+  type LocalHttpApi,
+  LocalTokenIssuer,
+  type RequestInfo,
+} from './http-api';
+import { functionEnvironment, resolveLocal } from './local-resources';
+import { createNotificationSink, type Notification } from './notification-sink';
+import {
+  loadServiceDefinition,
+  type ServiceDefinition,
+  tableNameOf,
+  tableResources,
+} from './service-definition';
+import { createFleet, httpSender, runSimulator } from './simulator';
+import {
+  createFileCheckpointStore,
+  createFileDeadLetter,
+  createMemoryCheckpointStore,
+  createStreamPoller,
+  eventSourceMappingsOf,
+  type PollerLogger,
+  type StreamPoller,
+} from './stream-poller';
+import { createLocalWorkflow, type ExecutionStatusChangeEvent } from './workflow-runner';
+
+export interface LocalRuntimeOptions {
+  /** Port of the HTTP API (0: any free port). */
+  port: number;
+  /** Persist tables, stream checkpoints, notifications, dead letters and logs here; in memory otherwise. */
+  dataDir?: string;
+  /** Where files go without --data (notifications, dead letters, logs). */
+  scratchDir?: string;
+  stage?: string;
+  simulator?: { stations: number; intervalMs?: number; seed?: number };
+  /** Stream poll interval; Lambda polls each shard 4 times a second. */
+  pollIntervalMs?: number;
+  /** Called with each request the local API served, and each notification published. */
+  onRequest?(info: RequestInfo): void;
+  onNotification?(notification: Notification): void;
+  logger: PollerLogger;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dynamodbEndpoint: string;
+  definition: ServiceDefinition;
+  files: { notifications: string; deadLetters: string; logs: string };
+  issuer: LocalTokenIssuer;
+  /** Resolves once every stream poller has caught up (for tests and benchmarks). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Instances per function; stream pollers invoke one batch per shard at a time anyway. */
+const HTTP_CONCURRENCY = 4;
+
+/** The dummy credentials every local AWS client uses (DynamoDB Local checks their shape only). */
+const LOCAL_AWS_ENV = {
+  AWS_REGION: LOCAL_REGION,
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  // Powertools reports cold starts only where Lambda sets this.
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+};
+
+/**
+ * The whole pipeline on one machine: DynamoDB Local with the stack's tables, a stream poller per
+ * stream-triggered function, the HTTP API with JWT auth, the remediation workflow from the same ASL
+ * file, SNS to a local sink, and optionally the fleet simulator. Every piece is read from
+ * serverless.yml (via `serverless print`) and every function is the same handler code Lambda runs.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const stage = options.stage ?? 'local';
+  const filesDir = resolve(options.dataDir ?? options.scratchDir ?? '.ai-ops');
+  const files = {
+    notifications: join(filesDir, 'notifications.jsonl'),
+    deadLetters: join(filesDir, 'dead-letters'),
+    logs: join(filesDir, 'logs.jsonl'),
+  };
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+
+  try {
+    const [definition, dynamodb] = await Promise.all([
+      loadServiceDefinition(stage),
+      startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+    ]);
+    stops.push(() => dynamodb.stop());
+    const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+    await createTables(client, tableResources(definition));
+
+    const sink = createNotificationSink(files.notifications, (n) => options.onNotification?.(n));
+    const workflow = await startWorkflow(definition, client, sink, () => functions);
+    const aws: LocalAwsEndpoints = await startLocalAwsEndpoints({
+      startExecution: async ({ name, input }) => {
+        const execution = workflow.start(name, JSON.parse(input) as unknown);
+        return { executionArn: execution.executionArn, startDate: execution.startDate };
+      },
+      publish: (request) => sink(request),
+    });
+    stops.push(() => aws.close());
+
+    // Each function gets the environment serverless.yml declares for it, pointed at the local endpoints.
+    const localEnv = {
+      ...LOCAL_AWS_ENV,
+      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      SFN_ENDPOINT: aws.url,
+      SNS_ENDPOINT: aws.url,
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    };
+    const pools = await Promise.all(
+      Object.keys(definition.functions).map(async (name) => {
+        const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
+        if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
+        const pool = await startFunction(definition, name, env, { concurrency: HTTP_CONCURRENCY });
+        return [name, pool] as const;
+      }),
+    );
+    stops.push(async () => {
+      await Promise.all(pools.map(([, pool]) => pool.stop()));
+    });
+    const functions = new Map<string, LocalFunction>(
+      pools.map(([name, pool]: readonly [string, LocalFunctionPool]) => [name, pool.invoke]),
+    );
+
+    const pollers = await startPollers(definition, dynamodb, functions, files.deadLetters, options);
+    stops.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    const issuer = await LocalTokenIssuer.create({ audience: jwtAudiencesOf(definition) });
+    let ready = false;
+    const api: LocalHttpApi = await createLocalHttpApi({
+      routes: httpRoutesOf(definition),
+      invoke: (route, event) => {
+        const fn = functions.get(route.functionName);
+        if (!fn) throw new Error(`no local function ${route.functionName}`);
+        return fn(event);
+      },
+      issuer,
+      port: options.port,
+      isReady: () => ready,
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+    stops.push(() => api.close());
+
+    if (options.simulator) {
+      const abort = new AbortController();
+      const token = await issuer.issue({ sub: 'simulator', scopes: ['metrics/write'] });
+      const run = runSimulator({
+        fleet: createFleet({
+          stations: options.simulator.stations,
+          incidents: true,
+          ...(options.simulator.seed === undefined ? {} : { seed: options.simulator.seed }),
+        }),
+        intervalMs: options.simulator.intervalMs ?? 5000,
+        send: httpSender({ url: api.url, token }),
+        signal: abort.signal,
+      });
+      stops.push(async () => {
+        abort.abort();
+        await run.catch(() => undefined);
+      });
+    }
+    ready = true;
+
+    return {
+      url: api.url,
+      dynamodbEndpoint: dynamodb.endpoint,
+      definition,
+      files,
+      issuer,
+      idle: async () => {
+        await Promise.all(pollers.map((p) => p.idle()));
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};
+
+/** The remediation workflow from the same ASL file, with its tasks bound to local code. */
+const startWorkflow = async (
+  definition: ServiceDefinition,
+  client: DynamoDBClient,
+  sink: ReturnType<typeof createNotificationSink>,
+  functions: () => Map<string, LocalFunction>,
+) => {
+  const machine = definition.resources.Resources.RemediationStateMachine;
+  const substitutions = Object.fromEntries(
+    Object.entries((machine?.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>).map(
+      ([k, v]) => [k, resolveLocal(definition, v)],
+    ),
+  );
+  const planArn = substitutions.PlanRemediationFunctionArn ?? '';
+  return createLocalWorkflow({
+    substitutions,
+    stateMachineArn: resolveLocal(definition, { 'Fn::GetAtt': ['RemediationStateMachine', 'Arn'] }),
+    updateAlert: (params) => client.send(new UpdateItemCommand(params)),
+    publish: async (params) => {
+      const attributes = Object.fromEntries(
+        Object.entries(params.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+      );
+      const { messageId } = await sink({
+        topicArn: params.TopicArn ?? '',
+        message: typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message),
+        ...(params.Subject ? { subject: params.Subject } : {}),
+        messageAttributes: attributes,
+      });
+      return { MessageId: messageId };
+    },
+    // As the EventBridge rule does: status changes go to recordWorkflowOutcome.
+    onStatusChange: async (event: ExecutionStatusChangeEvent) => {
+      await functions().get('recordWorkflowOutcome')?.(event);
+    },
+    lambdaFunctions: {
+      [planArn]: (payload) => {
+        const fn = functions().get('planRemediation');
+        if (!fn) throw new Error('planRemediation is not loaded');
+        return fn(payload);
+      },
+    },
+  });
+};
+
+const startPollers = async (
+  definition: ServiceDefinition,
+  dynamodb: DynamoDbLocal,
+  functions: Map<string, LocalFunction>,
+  deadLetterDir: string,
+  options: LocalRuntimeOptions,
+): Promise<StreamPoller[]> => {
+  const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+  const streamsClient = new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint));
+  const pollers: StreamPoller[] = [];
+  for (const mapping of eventSourceMappingsOf(definition).filter((m) => m.enabled)) {
+    const table = await client.send(
+      new DescribeTableCommand({ TableName: tableNameOf(definition, mapping.tableLogicalId) }),
+    );
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error(`${mapping.tableLogicalId} has no stream for ${mapping.functionName}`);
+    const fn = functions.get(mapping.functionName);
+    if (!fn) throw new Error(`no local function ${mapping.functionName}`);
+    const poller = createStreamPoller({
+      streamsClient,
+      streamArn,
+      settings: mapping.settings,
+      // A stream handler answers with its batch response (ReportBatchItemFailures) or nothing.
+      invoke: (event: DynamoDBStreamEvent) => fn(event) as Promise<DynamoDBBatchResponse | undefined>,
+      checkpointStore: options.dataDir
+        ? createFileCheckpointStore({
+            dir: join(options.dataDir, 'stream-checkpoints'),
+            consumer: mapping.functionName,
+            streamArn,
+          })
+        : createMemoryCheckpointStore(),
+      deadLetter: createFileDeadLetter(join(deadLetterDir, `${mapping.functionName}.jsonl`)),
+      functionName: mapping.functionName,
+      awsRegion: LOCAL_REGION,
+      ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      logger: options.logger,
+    });
+    await poller.start();
+    pollers.push(poller);
+  }
+  return pollers;
+};

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { StreamEntry } from './lambda-record';
+import type { StreamInvoke } from './types';
+
+/** What one invocation means for the batch, in Lambda's terms. */
+export type InvocationOutcome =
+  | { kind: 'success' }
+  /** ReportBatchItemFailures named records: everything before the lowest one is done. */
+  | { kind: 'partial'; firstFailedIndex: number; reason: string }
+  /** The whole batch failed: the function threw (functionError 'Unhandled') or its response was unusable. */
+  | { kind: 'failure'; functionError: 'Unhandled' | undefined; reason: string };
+
+export interface Invocation {
+  requestId: string;
+  outcome: InvocationOutcome;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Lambda's reading of a batch response (services-ddb-batchfailurereporting): no response, no list or an
+ * empty list is success; an item whose itemIdentifier is empty or not a sequence number of the batch makes
+ * the whole batch a failure; otherwise the lowest reported sequence number is where the batch resumes.
+ */
+export const classifyBatchResponse = (
+  response: unknown,
+  sequenceNumbers: readonly string[],
+): InvocationOutcome => {
+  if (response === undefined || response === null) return { kind: 'success' };
+  if (!isObject(response))
+    return {
+      kind: 'failure',
+      functionError: undefined,
+      reason: 'the response is not a DynamoDBBatchResponse',
+    };
+  const failures = response.batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures))
+    return { kind: 'failure', functionError: undefined, reason: 'batchItemFailures is not a list' };
+  if (failures.length === 0) return { kind: 'success' };
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const failure of failures) {
+    const id = isObject(failure) ? failure.itemIdentifier : undefined;
+    const index = typeof id === 'string' && id !== '' ? sequenceNumbers.indexOf(id) : -1;
+    if (index < 0) {
+      return {
+        kind: 'failure',
+        functionError: undefined,
+        reason: `batchItemFailures names ${JSON.stringify(id)}, which is not a sequence number of the batch`,
+      };
+    }
+    lowest = Math.min(lowest, index);
+  }
+  return {
+    kind: 'partial',
+    firstFailedIndex: lowest,
+    reason: `batchItemFailures reported ${failures.length} record(s), the lowest ${sequenceNumbers[lowest]}`,
+  };
+};
+
+export const invokeBatch = async (
+  invoke: StreamInvoke,
+  entries: readonly StreamEntry[],
+  reportBatchItemFailures: boolean,
+): Promise<Invocation> => {
+  const requestId = randomUUID();
+  // A fresh copy per invocation, as Lambda serializes the event anew: a handler mutating its records must
+  // not change what a retry delivers.
+  const event = { Records: entries.map((entry) => structuredClone(entry.record)) };
+  let response: unknown;
+  try {
+    response = await invoke(event);
+  } catch (error) {
+    return { requestId, outcome: { kind: 'failure', functionError: 'Unhandled', reason: describe(error) } };
+  }
+  // Without ReportBatchItemFailures Lambda ignores the response: only an error fails the batch.
+  if (!reportBatchItemFailures) return { requestId, outcome: { kind: 'success' } };
+  return {
+    requestId,
+    outcome: classifyBatchResponse(
+      response,
+      entries.map((entry) => entry.sequenceNumber),
+    ),
+  };
+};

@@ -1,0 +1,17 @@
+export { chargerDownRule } from './charger-down';
+export { evaluateWindow, RULES } from './evaluate-window';
+export { faultPatternRule } from './fault-pattern';
+export { highDemandRule } from './high-demand';
+export { hoursOfStockLeft, lowInventoryRule } from './low-inventory';
+export type { Rule, RuleMetadata } from './rule';
+export {
+  type ChargerDownThresholds,
+  DEFAULT_THRESHOLDS,
+  type FaultPatternThresholds,
+  type HighDemandThresholds,
+  type LowInventoryThresholds,
+  parseThresholdOverrides,
+  type RuleThresholds,
+  RuleThresholdsError,
+} from './thresholds';
+export { DEFAULT_WINDOW_MS, windowFor } from './window';
