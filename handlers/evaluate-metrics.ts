@@ -9,13 +9,14 @@ import { countAlert, countRecords, logAlertCreated, logger, observe } from '../s
 import { parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 
-const { region, endpoints, tables, ruleThresholdsJson, evaluationWindowMs } = config();
+const { region, endpoints, tables, ruleThresholdsJson } = config();
 const doc = dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb });
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
   alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
   clock: systemClock,
-  thresholds: { ...parseThresholdOverrides(ruleThresholdsJson), windowMs: evaluationWindowMs },
+  // A bad override fails the cold start, naming the key, rather than evaluating with a wrong threshold.
+  thresholds: parseThresholdOverrides(ruleThresholdsJson),
 };
 
 /** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */

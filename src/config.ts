@@ -24,7 +24,6 @@ const configSchema = z.object({
   DYNAMODB_ENDPOINT: optionalUrl,
   SFN_ENDPOINT: optionalUrl,
   SNS_ENDPOINT: optionalUrl,
-  EVALUATION_WINDOW_MS: z.coerce.number().int().positive().default(300_000),
   RULE_THRESHOLDS: z.string().optional(),
 });
 
@@ -37,7 +36,6 @@ export interface Config {
   stateMachineArn: string | undefined;
   alertsTopicArn: string | undefined;
   endpoints: { dynamodb?: string; sfn?: string; sns?: string };
-  evaluationWindowMs: number;
   ruleThresholdsJson: string | undefined;
 }
 
@@ -72,7 +70,6 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
       ...(e.SFN_ENDPOINT ? { sfn: e.SFN_ENDPOINT } : {}),
       ...(e.SNS_ENDPOINT ? { sns: e.SNS_ENDPOINT } : {}),
     },
-    evaluationWindowMs: e.EVALUATION_WINDOW_MS,
     ruleThresholdsJson: e.RULE_THRESHOLDS,
   };
 };
