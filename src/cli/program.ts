@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
 import { doctorCommand } from './commands/doctor';
+import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
@@ -18,4 +19,5 @@ export const program = (): Command =>
     .addCommand(simulateCommand())
     .addCommand(replayCommand())
     .addCommand(alertsCommand())
-    .addCommand(auditCommand());
+    .addCommand(auditCommand())
+    .addCommand(logsCommand());

@@ -1,4 +1,5 @@
 /** Local Lambda event source mappings for DynamoDB streams; see docs/local-stream-pollers.md. */
+export { type BatchContext, processBatch } from './batch-processor';
 export { type CheckpointStore, createMemoryCheckpointStore, SHARD_START } from './checkpoint-store';
 export {
   buildDeadLetterEntry,
@@ -13,6 +14,7 @@ export {
   type FileCheckpointStoreOptions,
 } from './file-checkpoint-store';
 export { matchesAnyFilter, matchesFilterPattern, validateFilterPattern } from './filter-pattern';
+export { type StreamEntry, toStreamEntry } from './lambda-record';
 export { eventSourceMappingsOf } from './mappings';
 export {
   createStreamPoller,

@@ -120,3 +120,94 @@ describe('the packaged stack: functions', () => {
     }
   });
 });
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+const statementsOf = (roleId: string): Statement[] => {
+  const role = template.Resources[roleId];
+  expect(role?.Type, roleId).toBe('AWS::IAM::Role');
+  const policies = (role?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+};
+const actionsOf = (roleId: string): string[] =>
+  statementsOf(roleId)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .sort();
+
+describe('the packaged stack: least privilege', () => {
+  const DATA_ACTIONS: Record<string, string[]> = {
+    IngestMetricsRole: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query'],
+    DecideAlertRole: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    PlanRemediationRole: [],
+    RecordWorkflowOutcomeRole: ['dynamodb:PutItem', 'sqs:SendMessage'],
+  };
+
+  it('gives each function only the data actions it uses', () => {
+    for (const [role, actions] of Object.entries(DATA_ACTIONS)) {
+      const data = actionsOf(role).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
+      expect(data, role).toEqual(actions);
+    }
+  });
+
+  it('lets only the dispatcher start the workflow and publish to the alerts topic', () => {
+    const roles = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => id);
+    const holders = (action: string) => roles.filter((id) => actionsOf(id).includes(action));
+    expect(holders('states:StartExecution')).toEqual(['DispatchAlertChangeRole']);
+    expect(holders('sns:Publish').sort()).toEqual(['DispatchAlertChangeRole', 'RemediationStateMachineRole']);
+    const publish = statementsOf('DispatchAlertChangeRole').find((s) =>
+      [s.Action].flat().includes('sns:Publish'),
+    );
+    expect(publish?.Resource).toEqual({ Ref: 'AlertsTopic' });
+  });
+
+  it('scopes every function role to its own log group and never grants a wildcard data action', () => {
+    for (const [id, r] of Object.entries(template.Resources)) {
+      if (r.Type !== 'AWS::IAM::Role' || !id.endsWith('Role') || id.startsWith('Remediation')) continue;
+      for (const s of statementsOf(id)) {
+        const actions = [s.Action].flat();
+        expect(
+          actions.some((a) => a.endsWith(':*') || a === '*'),
+          `${id} ${actions}`,
+        ).toBe(false);
+        if (actions.some((a) => a.startsWith('logs:')))
+          expect(JSON.stringify(s.Resource)).toMatch(/log-group:\/aws\/lambda\/ai-ops-ci-/);
+        else if (!actions.some((a) => a.startsWith('xray:')))
+          expect(s.Resource, `${id} ${actions}`).not.toBe('*');
+      }
+    }
+  });
+});
+
+describe('the packaged stack: observability', () => {
+  it('gives every function a log group with a retention', () => {
+    const fnNames = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties?.FunctionName);
+    const groups = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    for (const name of fnNames) {
+      const group = groups.find((g) => g.Properties?.LogGroupName === `/aws/lambda/${name}`);
+      expect(group, String(name)).toBeDefined();
+      expect(group?.Properties?.RetentionInDays, String(name)).toBe(14);
+    }
+  });
+
+  it('gives every alarm an action', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const [id, alarm] of alarms)
+      expect((alarm.Properties?.AlarmActions as unknown[])?.length, id).toBeGreaterThan(0);
+  });
+
+  it('builds the dashboard only from resources of the stack', () => {
+    const dashboard = Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    const referenced = [...body.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((m) => m[1] ?? '');
+    expect(referenced.length).toBeGreaterThan(0);
+    for (const id of referenced) {
+      if (id.startsWith('AWS')) continue;
+      expect(template.Resources[id], id).toBeDefined();
+    }
+  });
+});
