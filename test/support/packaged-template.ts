@@ -21,7 +21,11 @@ const run = promisify(execFile);
 export const packageStack = async (stage: string): Promise<Template> => {
   const dir = await mkdtemp(join(tmpdir(), 'ai-ops-package-'));
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+    };
     for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
       delete env[key];
     await run(join('node_modules', '.bin', 'serverless'), ['package', '--stage', stage, '--package', dir], {
