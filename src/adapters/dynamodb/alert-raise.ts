@@ -35,9 +35,10 @@ const raiseSeverity = async (
   table: AlertTable,
   alertId: string,
   stored: Severity,
-  candidate: Severity,
+  trigger: AlertCandidate,
   now: number,
 ): Promise<Severity> => {
+  const candidate = trigger.severity;
   if (severityRank(candidate) <= severityRank(stored)) return stored;
   const lower = SEVERITIES.filter((s) => severityRank(s) < severityRank(candidate));
   const placeholders = lower.map((_, i) => `:lower${i}`);
@@ -47,11 +48,18 @@ const raiseSeverity = async (
         new UpdateCommand({
           TableName: table.tableName,
           Key: { alertId },
-          UpdateExpression: 'SET severity = :severity, updatedAt = :now',
+          // The alert now describes what raised it: a CRITICAL alert must not cite the MEDIUM readings.
+          UpdateExpression:
+            'SET severity = :severity, title = :title, description = :description, ' +
+            'recommendedAction = :recommendedAction, metadata = :metadata, updatedAt = :now',
           ConditionExpression: `#status = :pending AND severity IN (${placeholders.join(', ')})`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':severity': candidate,
+            ':title': trigger.title,
+            ':description': trigger.description,
+            ':recommendedAction': trigger.recommendedAction,
+            ':metadata': trigger.metadata,
             ':now': now,
             ':pending': 'PENDING',
             ...Object.fromEntries(lower.map((s, i) => [`:lower${i}`, s])),
@@ -104,9 +112,19 @@ const mergeInto = async (
     const failure = conditionFailure(error);
     if (!failure) throw error;
     if (failure.item?.status !== 'PENDING') return { kind: 'stale' };
+    // This very trigger was counted already (lastSeenAt is its time): a replay, or a retry after the
+    // severity raise below failed. The count stays; the severity must still reach the candidate's.
+    const stored = itemToAlert(table.tableName, failure.item);
+    if (
+      stored.lastSeenAt === candidate.triggeredAt &&
+      severityRank(candidate.severity) > severityRank(stored.severity)
+    ) {
+      const severity = await raiseSeverity(table, openAlertId, stored.severity, candidate, now);
+      return { kind: 'merged', alertId: openAlertId, severity, occurrences: stored.occurrences };
+    }
     return { kind: 'unchanged', alertId: openAlertId };
   }
-  const severity = await raiseSeverity(table, openAlertId, merged.severity, candidate.severity, now);
+  const severity = await raiseSeverity(table, openAlertId, merged.severity, candidate, now);
   return { kind: 'merged', alertId: openAlertId, severity, occurrences: merged.occurrences };
 };
 

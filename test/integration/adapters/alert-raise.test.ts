@@ -110,6 +110,37 @@ describe('DynamoAlertStore raise', () => {
     expect(await alertsOf(stationId, first.alertType)).toHaveLength(1);
   });
 
+  it('describes the trigger that raised the severity, and keeps that text when a lower one merges', async () => {
+    const stationId = station();
+    const first = candidateAt(T0, {
+      stationId,
+      severity: 'MEDIUM',
+      title: 'low stock',
+      description: '5 batteries',
+    });
+    await raise(first);
+    const critical = candidateAt(T0 + 1000, {
+      stationId,
+      severity: 'CRITICAL',
+      title: 'out of stock',
+      description: '0 batteries',
+      recommendedAction: 'send batteries now',
+      metadata: { observed: { chargedBatteries: 0 } },
+    });
+    await raise(critical);
+    await raise(
+      candidateAt(T0 + 2000, { stationId, severity: 'MEDIUM', title: 'low again', description: '4' }),
+    );
+    expect(await store.get(idOf(first))).toMatchObject({
+      severity: 'CRITICAL',
+      title: 'out of stock',
+      description: '0 batteries',
+      recommendedAction: 'send batteries now',
+      metadata: { observed: { chargedBatteries: 0 } },
+      occurrences: 3,
+    });
+  });
+
   it('raises severity one step at a time too (HIGH over MEDIUM)', async () => {
     const stationId = station();
     const first = candidateAt(T0, { stationId, severity: 'LOW' });

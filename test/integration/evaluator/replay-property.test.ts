@@ -1,0 +1,145 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUARD_RECORD_TYPE, guardKeyFor } from '../../../src/adapters/dynamodb/alert-item';
+import { alertIdFor } from '../../../src/domain/ids';
+import { ALERT_TYPES, type AlertType, CHARGER_HEALTHS, type Metric } from '../../../src/domain/types';
+import { DEFAULT_THRESHOLDS, evaluateWindow, windowFor } from '../../../src/rules';
+import { evaluateBatch } from '../../../src/streams/evaluate-batch';
+import { metricInserted, streamEvent } from '../../support/stream-records';
+import { createEvaluatorFixture, type EvaluatorFixture, reading, T0 } from './support';
+
+/** One generated reading: which station, how long after that station's previous one, and its values. */
+const readingArb = fc.record({
+  station: fc.integer({ min: 0, max: 2 }),
+  gapMs: fc.constantFrom(15_000, 30_000, 60_000, 90_000, 240_000),
+  // Biased so the rules fire often: low stock, busy stations, unhealthy chargers, recurring faults.
+  chargedBatteries: fc.constantFrom(0, 1, 3, 5, 8, 20),
+  swapRate: fc.constantFrom(0, 4, 12, 30, 45),
+  demandSurge: fc.boolean(),
+  chargerHealth: fc.constantFrom(...CHARGER_HEALTHS, 'degraded' as const),
+  chargerUptime: fc.constantFrom(50, 85, 95, 99),
+  faultPatterns: fc.subarray(['F1', 'F2']),
+});
+
+const MAX_RECORDS = 24;
+
+const scenarioArb = fc.record({
+  readings: fc.array(readingArb, { minLength: 8, maxLength: MAX_RECORDS }),
+  // A few deliveries out of timestamp order (swap two records of the stream).
+  swaps: fc.array(fc.tuple(fc.nat(MAX_RECORDS - 1), fc.nat(MAX_RECORDS - 1)), { maxLength: 3 }),
+  // Which records a partial redelivery holds.
+  subBatch: fc.array(fc.boolean(), { minLength: MAX_RECORDS, maxLength: MAX_RECORDS }),
+});
+
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The metrics of a scenario in delivery order; stations are unique to the run. */
+const metricsOf = (scenario: Scenario, run: number): Metric[] => {
+  const clocks = [T0, T0, T0];
+  const metrics = scenario.readings.map((r) => {
+    clocks[r.station] = (clocks[r.station] ?? T0) + r.gapMs;
+    return reading(`RUN${run}_S${r.station}`, clocks[r.station] ?? T0, {
+      chargedBatteries: r.chargedBatteries,
+      swapRate: r.swapRate,
+      demandSurge: r.demandSurge,
+      chargerHealth: r.chargerHealth,
+      chargerUptime: r.chargerUptime,
+      faultPatterns: r.faultPatterns,
+    });
+  });
+  for (const [i, j] of scenario.swaps) {
+    const a = metrics[i % metrics.length];
+    const b = metrics[j % metrics.length];
+    if (a && b) {
+      metrics[i % metrics.length] = b;
+      metrics[j % metrics.length] = a;
+    }
+  }
+  return metrics;
+};
+
+/** The (station, alert type) pairs the pure rule engine fires for, each record on its event-time window. */
+const expectedPairs = (metrics: readonly Metric[]): string[] => {
+  const byStation = new Map<string, Metric[]>();
+  for (const m of metrics) byStation.set(m.stationId, [...(byStation.get(m.stationId) ?? []), m]);
+  const pairs = new Set<string>();
+  for (const list of byStation.values()) {
+    const sorted = [...list].sort((a, b) => a.timestamp - b.timestamp);
+    for (const m of list) {
+      for (const c of evaluateWindow(
+        windowFor(sorted, m, DEFAULT_THRESHOLDS.windowMs),
+        m,
+        DEFAULT_THRESHOLDS,
+      ))
+        pairs.add(`${c.stationId}|${c.alertType}`);
+    }
+  }
+  return [...pairs].sort();
+};
+
+describe('replaying a batch (property)', () => {
+  let f: EvaluatorFixture;
+  let run = 0;
+
+  beforeAll(async () => {
+    f = await createEvaluatorFixture();
+  });
+
+  afterAll(() => f.close());
+
+  it('changes nothing in the alerts table, for the whole batch and for any part of it', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (scenario) => {
+        run += 1;
+        const metrics = metricsOf(scenario, run);
+        await f.writeMetrics(metrics);
+        const records: DynamoDBRecord[] = metrics.map((m) => metricInserted(m));
+        const event = streamEvent(records);
+
+        const first = await evaluateBatch(event, f.deps);
+        expect(first.batchItemFailures).toEqual([]);
+        expect(first.counts).toEqual({ processed: metrics.length, skipped: 0, failed: 0 });
+
+        // The table is the whole store: earlier runs' rows included, guard rows included, nothing ignored.
+        const snapshot = await f.scanAlertsTable();
+
+        // What this run raised agrees with the pure rule engine, one PENDING alert per (station, type).
+        const mine = snapshot.filter((row) => String(row.stationId).startsWith(`RUN${run}_`));
+        const alerts = mine.filter((row) => row.recordType !== GUARD_RECORD_TYPE);
+        const guards = mine.filter((row) => row.recordType === GUARD_RECORD_TYPE);
+        expect(alerts.map((a) => `${String(a.stationId)}|${String(a.alertType)}`).sort()).toEqual(
+          expectedPairs(metrics),
+        );
+        for (const alert of alerts) {
+          const type = alert.alertType as AlertType;
+          expect(ALERT_TYPES).toContain(type);
+          expect(alert.status).toBe('PENDING');
+          expect(alert.alertId).toBe(alertIdFor(String(alert.stationId), type, Number(alert.createdAt)));
+          expect(Number(alert.occurrences)).toBeGreaterThanOrEqual(1);
+          expect(Number(alert.lastSeenAt)).toBeGreaterThanOrEqual(Number(alert.createdAt));
+          expect(guards).toContainEqual(
+            expect.objectContaining({
+              alertId: guardKeyFor(String(alert.stationId), type),
+              openAlertId: alert.alertId,
+            }),
+          );
+        }
+        expect(guards).toHaveLength(alerts.length);
+
+        // The same batch again: Lambda retried it, or the function timed out after writing.
+        const again = await evaluateBatch(event, f.deps);
+        expect(again.batchItemFailures).toEqual([]);
+        expect(await f.scanAlertsTable()).toEqual(snapshot);
+
+        // Part of it again, in stream order: a partial-failure retry or a bisected batch.
+        const part = records.filter((_, i) => scenario.subBatch[i]);
+        const partial = await evaluateBatch(streamEvent(part), f.deps);
+        expect(partial.batchItemFailures).toEqual([]);
+        expect(await f.scanAlertsTable()).toEqual(snapshot);
+      }),
+      { numRuns: 15 },
+    );
+    // About 10 s on an idle machine; DynamoDB Local slows down a lot when the suite runs files in parallel.
+  }, 60_000);
+});
