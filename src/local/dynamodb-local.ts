@@ -97,7 +97,9 @@ const installExitHooks = (): void => {
   };
   process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      // Whoever else listens (ai-ops start) stops gracefully and exits; the 'exit' hook is the backstop.
+      if (process.listenerCount(signal) > 1) return;
       killAll();
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });

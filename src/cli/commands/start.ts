@@ -91,9 +91,10 @@ export const startCommand = (): Command =>
         const stop = () => {
           if (stopping) return;
           stopping = true;
-          say('\nai-ops: stopping…');
+          say('\nai-ops: stopping… (Ctrl-C again to force)');
           void runtime.stop().finally(() => {
             tap.restore();
+            say('ai-ops: stopped.');
             resolve();
           });
         };
