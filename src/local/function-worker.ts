@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lambdaContext } from './lambda-context';
 
 /**
  * One local "Lambda instance": a worker thread that loads one function's handler module with that
@@ -30,23 +30,7 @@ const handler = module[data.exportName];
 if (typeof handler !== 'function')
   throw new Error(`${data.modulePath} has no exported function ${data.exportName}`);
 
-const context = () => {
-  const deadline = Date.now() + data.timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: data.qualifiedName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${data.qualifiedName}`,
-    memoryLimitInMB: data.memoryMb,
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${data.qualifiedName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
+const context = () => lambdaContext(data.qualifiedName, data.memoryMb, data.timeoutSeconds);
 
 port.on('message', (request: WorkerRequest) => {
   void (async () => {

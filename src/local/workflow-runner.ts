@@ -13,6 +13,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { handler as planRemediationHandler } from '../../handlers/plan-remediation';
+import { lambdaContext } from './lambda-context';
 
 /**
  * The remediation workflow on one machine: the SAME infra/remediation-workflow.asl.json that is deployed,
@@ -216,7 +217,10 @@ const lambdaInvoke =
 const taskHandlersFor = (definition: StateMachineDefinition, options: LocalWorkflowOptions) => {
   const functions = options.lambdaFunctions ?? {
     [options.substitutions.PlanRemediationFunctionArn ?? 'planRemediation']: (payload: unknown) =>
-      planRemediationHandler(payload as Parameters<typeof planRemediationHandler>[0]),
+      planRemediationHandler(
+        payload as Parameters<typeof planRemediationHandler>[0],
+        lambdaContext('planRemediation'),
+      ),
   };
   const byResource: Record<string, TaskHandler> = {
     [LAMBDA_INVOKE]: lambdaInvoke(functions),

@@ -180,6 +180,7 @@ describe('the local pipeline, end to end', () => {
         'ai-ops-e2e-decideAlert',
         'ai-ops-e2e-dispatchAlertChange',
         'ai-ops-e2e-evaluateMetrics',
+        'ai-ops-e2e-planRemediation',
         'ai-ops-e2e-recordWorkflowOutcome',
       ].sort(),
     );

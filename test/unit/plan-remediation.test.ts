@@ -13,6 +13,7 @@ import {
   technicianWorkOrderPlan,
 } from '../../src/domain/remediation';
 import type { Severity } from '../../src/domain/types';
+import { lambdaContext } from '../../src/local/lambda-context';
 import { planRemediation } from '../../src/use-cases/plan-remediation';
 import { approvedAlert } from './workflow/fixtures';
 
@@ -212,11 +213,16 @@ describe('planRemediation (use case)', () => {
 
 describe('plan-remediation handler', () => {
   it('returns the plan and the same plan as a DynamoDB map attribute', async () => {
-    const result = await handler({ planType: 'HIGH_DEMAND', alert: approvedAlert('HIGH_DEMAND') });
+    const result = await handler(
+      { planType: 'HIGH_DEMAND', alert: approvedAlert('HIGH_DEMAND') },
+      lambdaContext('planRemediation'),
+    );
     expect(unmarshall(result.planAttribute.M)).toEqual(result.plan);
   });
 
   it('rejects a malformed event', async () => {
-    await expect(handler({ planType: 'HIGH_DEMAND', alert: {} })).rejects.toThrow(ValidationError);
+    await expect(
+      handler({ planType: 'HIGH_DEMAND', alert: {} }, lambdaContext('planRemediation')),
+    ).rejects.toThrow(ValidationError);
   });
 });

@@ -3,6 +3,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ALERT_TYPES, type AlertType } from '../../../src/domain/types';
+import { lambdaContext } from '../../../src/local/lambda-context';
 import { ExecutionAlreadyExistsError } from '../../../src/local/workflow-runner';
 import { approvedAlert } from './fixtures';
 import { awsError, harness, NOW, STATE_MACHINE_ARN, substitutions } from './harness';
@@ -189,7 +190,7 @@ describe('remediation workflow, executed locally from infra/remediation-workflow
         [substitutions.PlanRemediationFunctionArn]: async (payload) => {
           invokes++;
           if (invokes === 1) throw awsError('Lambda.TooManyRequestsException', 'Rate exceeded');
-          return handler(payload as Parameters<typeof handler>[0]);
+          return handler(payload as Parameters<typeof handler>[0], lambdaContext('planRemediation'));
         },
       },
       publish: async () => {
@@ -244,7 +245,7 @@ describe('remediation workflow, executed locally from infra/remediation-workflow
       lambdaFunctions: {
         [substitutions.PlanRemediationFunctionArn]: async (payload) => {
           invokes++;
-          return handler(payload as Parameters<typeof handler>[0]);
+          return handler(payload as Parameters<typeof handler>[0], lambdaContext('planRemediation'));
         },
       },
     });

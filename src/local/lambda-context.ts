@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+/** The Lambda context a handler sees locally (Powertools reads name, request id and memory from it). */
+export const lambdaContext = (qualifiedName: string, memoryMb = '1024', timeoutSeconds = 6): Context => {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: qualifiedName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${qualifiedName}`,
+    memoryLimitInMB: memoryMb,
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${qualifiedName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
