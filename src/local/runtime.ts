@@ -36,6 +36,7 @@ import {
   createStreamPoller,
   eventSourceMappingsOf,
   type PollerLogger,
+  type StreamMappingSettings,
   type StreamPoller,
 } from './stream-poller';
 import { createLocalWorkflow, type ExecutionStatusChangeEvent } from './workflow-runner';
@@ -54,7 +55,21 @@ export interface LocalRuntimeOptions {
   /** Called with each request the local API served, and each notification published. */
   onRequest?(info: RequestInfo): void;
   onNotification?(notification: Notification): void;
+  /** Called after each invocation of a stream-triggered function (benchmarks: where the time goes). */
+  onStreamBatch?(batch: StreamBatchInfo): void;
+  /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
+  streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
   logger: PollerLogger;
+}
+
+export interface StreamBatchInfo {
+  functionName: string;
+  event: DynamoDBStreamEvent;
+  /** When the poller called the function, epoch ms with sub-ms precision (performance.timeOrigin based). */
+  startedAt: number;
+  durationMs: number;
+  /** The invocation threw (a partial batch response still counts as not failed). */
+  failed: boolean;
 }
 
 export interface LocalRuntime {
@@ -265,12 +280,31 @@ const startPollers = async (
     if (!streamArn) throw new Error(`${mapping.tableLogicalId} has no stream for ${mapping.functionName}`);
     const fn = functions.get(mapping.functionName);
     if (!fn) throw new Error(`no local function ${mapping.functionName}`);
+    const onBatch = options.onStreamBatch;
     const poller = createStreamPoller({
       streamsClient,
       streamArn,
-      settings: mapping.settings,
+      settings: options.streamSettings?.(mapping.functionName, mapping.settings) ?? mapping.settings,
       // A stream handler answers with its batch response (ReportBatchItemFailures) or nothing.
-      invoke: (event: DynamoDBStreamEvent) => fn(event) as Promise<DynamoDBBatchResponse | undefined>,
+      invoke: async (event: DynamoDBStreamEvent) => {
+        if (!onBatch) return fn(event) as Promise<DynamoDBBatchResponse | undefined>;
+        const started = performance.now();
+        let failed = true;
+        try {
+          const response = (await fn(event)) as DynamoDBBatchResponse | undefined;
+          failed = false;
+          return response;
+        } finally {
+          const startedAt = performance.timeOrigin + started;
+          onBatch({
+            functionName: mapping.functionName,
+            event,
+            startedAt,
+            durationMs: performance.now() - started,
+            failed,
+          });
+        }
+      },
       checkpointStore: options.dataDir
         ? createFileCheckpointStore({
             dir: join(options.dataDir, 'stream-checkpoints'),

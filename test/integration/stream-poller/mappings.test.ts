@@ -26,7 +26,7 @@ describe('eventSourceMappingsOf', () => {
         enabled: true,
         settings: {
           batchSize: 100,
-          batchWindowSeconds: 1,
+          batchWindowSeconds: 0,
           startingPosition: 'LATEST',
           bisectBatchOnFunctionError: true,
           maximumRetryAttempts: 5,

@@ -1,0 +1,70 @@
+/** bench/pipeline.ts settings, from the environment (see docs/benchmarks.md). */
+
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got ${raw}`);
+  return value;
+};
+
+const envCount = (name: string, fallback: number): number =>
+  Math.max(1, Math.round(envNumber(name, fallback)));
+
+export interface PipelineBenchConfig {
+  /** Latency phase: offered metrics/s and seconds. */
+  rate: number;
+  durationS: number;
+  /** Metrics per POST /metrics. */
+  batch: number;
+  /** One probe every this many requests in the latency phase. */
+  probeEvery: number;
+  /** Healthy background stations, read round robin. */
+  stations: number;
+  /** Full-load phase seconds (0 skips it), senders, and the lag that still counts as keeping up. */
+  throughputS: number;
+  concurrency: number;
+  maxLagMs: number;
+  /** Confirmation run when the lag was unbounded at full load (0 skips it). */
+  confirmS: number;
+  /** Seconds of each raw DynamoDB Local write measurement (0 skips them). */
+  rawS: number;
+  /** The alert watcher's read interval. */
+  watchIntervalMs: number;
+  /** evaluateMetrics' batchWindow instead of serverless.yml's, for what-if runs. */
+  batchWindowS: number | undefined;
+  /** Seconds of idle calibration (runtime alone, then with the alert watcher); 0 skips it. */
+  idleS: number;
+  /** Untimed full load first: grows the function pools and lets DynamoDB Local's JVM compile its hot paths. */
+  warmupS: number;
+  /** Keep the scratch dir (handler logs) after the run. */
+  keep: boolean;
+  /** Write every sample (requests, probes, evaluator batches) to this JSON file. */
+  dump: string | undefined;
+}
+
+export const pipelineBenchConfig = (): PipelineBenchConfig => ({
+  rate: Math.max(1, envNumber('BENCH_RATE', 200)),
+  durationS: Math.max(1, envNumber('BENCH_DURATION_S', 60)),
+  batch: envCount('BENCH_BATCH', 10),
+  probeEvery: envCount('BENCH_PROBE_EVERY', 1),
+  stations: envCount('BENCH_STATIONS', 1000),
+  throughputS: envNumber('BENCH_THROUGHPUT_S', 15),
+  concurrency: envCount('BENCH_CONCURRENCY', 8),
+  maxLagMs: envNumber('BENCH_MAX_LAG_MS', 2000),
+  confirmS: envNumber('BENCH_CONFIRM_S', 10),
+  rawS: envNumber('BENCH_RAW_S', 5),
+  watchIntervalMs: envNumber('BENCH_POLL_MS', 10),
+  batchWindowS:
+    process.env.BENCH_BATCH_WINDOW_S === undefined || process.env.BENCH_BATCH_WINDOW_S.trim() === ''
+      ? undefined
+      : Math.round(envNumber('BENCH_BATCH_WINDOW_S', 1)),
+  warmupS: envNumber('BENCH_WARMUP_S', 10),
+  idleS: envNumber('BENCH_IDLE_S', 4),
+  keep: process.env.BENCH_KEEP === '1',
+  dump: process.env.BENCH_DUMP || undefined,
+});
+
+/** What the run is judged against (printed, never enforced). */
+export const TARGETS = { p50Ms: 250, p99Ms: 600, minRatio: 0.7 } as const;
