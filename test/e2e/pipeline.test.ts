@@ -5,47 +5,26 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogTap } from '../../src/local/log-tap';
 import type { LocalRuntime } from '../../src/local/runtime';
+import { type E2eRuntime, startE2eRuntime, until } from './support/runtime';
 
-// The handlers' loggers are built when the runtime loads them: log at INFO so the trail can be read back.
-process.env.LOG_LEVEL = 'INFO';
-
-const scratch = mkdtempSync(join(tmpdir(), 'ai-ops-e2e-'));
-const logFile = join(scratch, 'logs.jsonl');
+const logDir = mkdtempSync(join(tmpdir(), 'ai-ops-e2e-logs-'));
+const logFile = join(logDir, 'logs.jsonl');
+let e2e: E2eRuntime;
 let runtime: LocalRuntime;
 let tap: LogTap;
 
-const until = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 beforeAll(async () => {
   const { tapOutput } = await import('../../src/local/log-tap');
-  const { startLocalRuntime } = await import('../../src/local/runtime');
-  const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   tap = tapOutput(logFile, () => undefined);
-  runtime = await startLocalRuntime({
-    port: 0,
-    scratchDir: scratch,
-    stage: 'e2e',
-    pollIntervalMs: 50,
-    logger: silent,
-  });
+  // The handlers log at INFO so one alert's trail can be read back from their lines.
+  e2e = await startE2eRuntime({ stage: 'e2e', logLevel: 'INFO' });
+  runtime = e2e.runtime;
 }, 120_000);
 
 afterAll(async () => {
-  await runtime?.stop();
+  await e2e?.stop();
   tap?.restore();
-  await rm(scratch, { recursive: true, force: true });
+  await rm(logDir, { recursive: true, force: true });
 });
 
 describe('the local pipeline, end to end', () => {

@@ -7,46 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { alertsCommand } from '../../../src/cli/commands/alerts';
 import { auditCommand } from '../../../src/cli/commands/audit';
 import { tokenCommand } from '../../../src/cli/commands/token';
+import { type CliRun, linesOf, runProgram } from '../../support/cli';
 import { type FakeApi, startFakeApi } from './fake-api';
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
-/** Runs `ai-ops ...args` in-process, as bin/ai-ops would, and captures what it printed. */
-const run = async (...args: string[]): Promise<Run> => {
-  const program = new Command('ai-ops')
-    .addCommand(tokenCommand())
-    .addCommand(alertsCommand())
-    .addCommand(auditCommand());
-  // addCommand does not pass settings down: every level must throw instead of exiting the test process.
-  const throwInsteadOfExit = (command: Command): void => {
-    command.exitOverride();
-    for (const sub of command.commands) throwInsteadOfExit(sub);
-  };
-  throwInsteadOfExit(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'ai-ops', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-};
+/** Runs `ai-ops ...args` in-process with the API commands, capturing what it printed. */
+const run = (...args: string[]): Promise<CliRun> =>
+  runProgram(
+    new Command('ai-ops').addCommand(tokenCommand()).addCommand(alertsCommand()).addCommand(auditCommand()),
+    args,
+  );
 
 /** A loopback URL where nothing listens: a port that was free a moment ago. */
 const closedLoopbackUrl = async (): Promise<string> => {
@@ -57,7 +26,7 @@ const closedLoopbackUrl = async (): Promise<string> => {
   return `http://127.0.0.1:${port}`;
 };
 
-const lines = (text: string): string[] => text.trimEnd().split('\n');
+const lines = linesOf;
 
 describe('the CLI against the local HTTP API', () => {
   let fake: FakeApi;
