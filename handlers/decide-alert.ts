@@ -6,13 +6,13 @@ import { systemClock } from '../src/domain/ports';
 import { callerOf, jsonBody, pathParameter } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { countDecision, logger, observe, recordDecisionLatency } from '../src/observability';
+import { countDecision, logger, observe, recordDecisionLatency, tracer } from '../src/observability';
 import { approveAlert, decisionLatencyMs, rejectAlert } from '../src/use-cases/decide-alert';
 
 const { region, endpoints, tables } = config();
 const deps = {
   alerts: new DynamoAlertStore({
-    doc: dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }),
+    doc: tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb })),
     tableName: required(tables.alerts, 'ALERTS_TABLE'),
   }),
   clock: systemClock,

@@ -8,15 +8,24 @@ import { SfnRemediationWorkflow, sfnClient } from '../src/adapters/sfn/remediati
 import { SnsAlertNotifier, snsClient } from '../src/adapters/sns/alert-notifier';
 import { config, required } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import { countNotificationsSent, countRecords, countWorkflow, logger, observe } from '../src/observability';
+import {
+  countNotificationsSent,
+  countRecords,
+  countWorkflow,
+  logger,
+  observe,
+  tracer,
+} from '../src/observability';
 import { createDispatchHandler } from '../src/streams/dispatch-batch';
 
 const { region, endpoints, tables, stateMachineArn, alertsTopicArn } = config();
-const doc = dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb });
+const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 // Powertools writes marshalled items itself, so it gets a plain client rather than the document client.
 const idempotency = idempotentOnce({
   tableName: required(tables.idempotency, 'IDEMPOTENCY_TABLE'),
-  client: new DynamoDBClient({ region, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) }),
+  client: tracer.captureAWSv3Client(
+    new DynamoDBClient({ region, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) }),
+  ),
 });
 
 const dispatch = createDispatchHandler(
@@ -24,11 +33,11 @@ const dispatch = createDispatchHandler(
     alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
     audit: new DynamoAuditStore({ doc, tableName: required(tables.audit, 'AUDIT_TABLE') }),
     workflow: new SfnRemediationWorkflow(
-      sfnClient({ region, endpoint: endpoints.sfn }),
+      tracer.captureAWSv3Client(sfnClient({ region, endpoint: endpoints.sfn })),
       required(stateMachineArn, 'STATE_MACHINE_ARN'),
     ),
     notifier: new SnsAlertNotifier(
-      snsClient({ region, endpoint: endpoints.sns }),
+      tracer.captureAWSv3Client(snsClient({ region, endpoint: endpoints.sns })),
       required(alertsTopicArn, 'ALERTS_TOPIC_ARN'),
     ),
     clock: systemClock,

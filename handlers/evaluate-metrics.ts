@@ -5,12 +5,12 @@ import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { config, required } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import { countAlert, countRecords, logAlertCreated, logger, observe } from '../src/observability';
+import { countAlert, countRecords, logAlertCreated, logger, observe, tracer } from '../src/observability';
 import { parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 
 const { region, endpoints, tables, ruleThresholdsJson } = config();
-const doc = dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb });
+const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
   alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),

@@ -7,12 +7,12 @@ import { systemClock } from '../src/domain/ports';
 import { jsonBody } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { countReadings, logger, observe } from '../src/observability';
+import { countReadings, logger, observe, tracer } from '../src/observability';
 import { ingestMetrics } from '../src/use-cases/ingest-metrics';
 
 const { region, endpoints, tables } = config();
 const metrics = new DynamoMetricStore({
-  doc: dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }),
+  doc: tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb })),
   tableName: required(tables.metrics, 'METRICS_TABLE'),
 });
 

@@ -6,11 +6,11 @@ import { config, required } from '../src/config';
 import { pathParameter } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { observe } from '../src/observability';
+import { observe, tracer } from '../src/observability';
 import { alertTrail, getAlert, listAlerts } from '../src/use-cases/query-alerts';
 
 const { region, endpoints, tables } = config();
-const doc = dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb });
+const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 const deps = {
   alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
   audit: new DynamoAuditStore({ doc, tableName: required(tables.audit, 'AUDIT_TABLE') }),

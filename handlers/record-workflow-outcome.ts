@@ -3,13 +3,13 @@ import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
 import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { config, required } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import { countWorkflow, logger, observe } from '../src/observability';
+import { countWorkflow, logger, observe, tracer } from '../src/observability';
 import { recordWorkflowOutcome } from '../src/use-cases/record-workflow-outcome';
 
 const { region, endpoints, tables } = config();
 const deps = {
   audit: new DynamoAuditStore({
-    doc: dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }),
+    doc: tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb })),
     tableName: required(tables.audit, 'AUDIT_TABLE'),
   }),
   clock: systemClock,
