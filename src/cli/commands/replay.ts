@@ -1,6 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -15,7 +20,12 @@ import { createTables } from '../../local/create-tables';
 import { LOCAL_CREDENTIALS, localClientConfig, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { startFunction } from '../../local/functions';
 import { functionEnvironment } from '../../local/local-resources';
-import { loadServiceDefinition, tableResources } from '../../local/service-definition';
+import {
+  loadServiceDefinition,
+  type ServiceDefinition,
+  tableNameOf,
+  tableResources,
+} from '../../local/service-definition';
 import { type DeadLetterEntry, eventSourceMappingsOf, matchesAnyFilter } from '../../local/stream-poller';
 import { processBatch } from '../../local/stream-poller/batch-processor';
 import { type StreamEntry, toStreamEntry } from '../../local/stream-poller/lambda-record';
@@ -85,6 +95,27 @@ const readStream = async (client: DynamoDBStreamsClient, streamArn: string): Pro
   return records;
 };
 
+/**
+ * A private DynamoDB Local starts empty, but the handler reads the table its stream comes from (the
+ * evaluator reads each station's window): put the records' images there first, in stream order.
+ */
+const seedSourceTable = async (
+  client: DynamoDBClient,
+  definition: ServiceDefinition,
+  tableLogicalId: string,
+  records: readonly DynamoDBRecord[],
+): Promise<void> => {
+  const TableName = tableNameOf(definition, tableLogicalId);
+  // aws-lambda's AttributeValue and the SDK's are the same wire shape with different TypeScript types.
+  type Image = Record<string, AttributeValue>;
+  for (const record of records) {
+    const { NewImage, Keys } = record.dynamodb ?? {};
+    if (record.eventName === 'REMOVE' && Keys)
+      await client.send(new DeleteItemCommand({ TableName, Key: Keys as Image }));
+    else if (NewImage) await client.send(new PutItemCommand({ TableName, Item: NewImage as Image }));
+  }
+};
+
 const asEntry = (record: DynamoDBRecord): StreamEntry => {
   const created = record.dynamodb?.ApproximateCreationDateTime;
   return {
@@ -99,7 +130,8 @@ const asEntry = (record: DynamoDBRecord): StreamEntry => {
  * `ai-ops replay`: recorded DynamoDB Streams events (or a live stream) through a function's real
  * handler, honouring the function's event settings from serverless.yml (filter patterns, batch size,
  * partial batch failures, bisect, retries), printing each batch response. Records are replayed
- * whatever their age: maximumRecordAgeInSeconds is for live streams. With --dry-run nothing is written:
+ * whatever their age: maximumRecordAgeInSeconds is for live streams. Without --endpoint the records run
+ * against a private DynamoDB Local whose source table holds the records' images. With --dry-run nothing is written:
  * the function's use case runs with ports that only say what they would do.
  */
 export const replayCommand = (): Command =>
@@ -192,7 +224,9 @@ export const replayCommand = (): Command =>
           SFN_ENDPOINT: aws.url,
           SNS_ENDPOINT: aws.url,
           POWERTOOLS_TRACE_ENABLED: 'false',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+          // The batch responses are this command's output: no EMF lines in between.
+          POWERTOOLS_METRICS_DISABLED: 'true',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
         });
         const invocations: {
           records: number;
