@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/cli/commands/replay';
 import { runProgram } from '../support/cli';
+import { streamEvent, streamRecord } from '../support/stream-records';
 import { createTestTables } from '../support/tables';
 
 const replay = (...args: string[]) =>
@@ -37,14 +41,36 @@ describe('ai-ops replay', () => {
   }, 90_000);
 
   it('applies the function’s filter patterns: REMOVE records never reach the dispatcher', async () => {
-    const { stdout } = await replay(
-      'test/fixtures/streams/metrics-modify-remove.json',
-      '--function',
-      'dispatchAlertChange',
+    const alert = {
+      alertId: 'a1b2c3d4-0000-5000-8000-000000000001',
+      stationId: 'REPLAY_2',
+      alertType: 'CHARGER_DOWN',
+      severity: 'CRITICAL',
+      status: 'PENDING',
+      title: 'Charger down',
+      description: 'charger down',
+      recommendedAction: 'Send a technician',
+      createdAt: 1_790_000_000_000,
+      updatedAt: 1_790_000_000_000,
+      occurrences: 1,
+      lastSeenAt: 1_790_000_000_000,
+      metadata: {},
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'ai-ops-replay-')), 'alerts.json');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        streamEvent([
+          streamRecord('INSERT', { alertId: alert.alertId }, { newImage: alert }),
+          streamRecord('REMOVE', { alertId: alert.alertId }, { oldImage: alert }),
+        ]),
+      ),
     );
+    const { stdout, exitCode } = await replay(file, '--function', 'dispatchAlertChange');
+    expect(exitCode).toBe(0);
     const report = JSON.parse(stdout) as ReplayReport;
-    expect(report.filteredOut).toBeGreaterThan(0);
-    expect(report.invocations.reduce((n, i) => n + i.records, 0)).toBe(report.records - report.filteredOut);
+    expect(report).toMatchObject({ records: 2, filteredOut: 1 });
+    expect(report.invocations).toEqual([{ records: 1, response: { batchItemFailures: [] } }]);
   }, 90_000);
 
   it('reads a live stream from its start with --dry-run and says what the handler would do, writing nothing', async () => {

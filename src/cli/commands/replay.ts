@@ -213,8 +213,11 @@ export const replayCommand = (): Command =>
         },
       });
       try {
-        if (sandbox)
-          await createTables(new DynamoDBClient(localClientConfig(endpoint)), tableResources(definition));
+        if (sandbox) {
+          const client = new DynamoDBClient(localClientConfig(endpoint));
+          await createTables(client, tableResources(definition));
+          await seedSourceTable(client, definition, mapping.tableLogicalId, matching);
+        }
         const pool = await startFunction(definition, options.function, {
           ...functionEnvironment(definition, options.function),
           AWS_REGION: options.region,
