@@ -8,6 +8,7 @@ import type { Metric } from '../../../src/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../src/rules';
 import type { EvaluateDeps } from '../../../src/use-cases/evaluate-metrics';
 import { createTestTables, type TestTables } from '../../support/tables';
+import { metric } from '../../unit/rules/metric-factory';
 
 export const MINUTE = 60_000;
 /** Event time of the scenarios: 2025-01-01T12:00:00Z. */
@@ -16,20 +17,8 @@ export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 export const FAR_TTL = Math.floor(Date.UTC(2100, 0, 1) / 1000);
 
 /** A healthy, well-stocked, quiet reading with its TTL, as the ingest endpoint stores it. */
-export const reading = (stationId: string, timestamp: number, overrides: Partial<Metric> = {}): Metric => ({
-  stationId,
-  timestamp,
-  swapRate: 10,
-  demandSurge: false,
-  chargerUptime: 99,
-  chargerHealth: 'healthy',
-  chargedBatteries: 20,
-  unchargedBatteries: 4,
-  errorLogs: [],
-  faultPatterns: [],
-  ttl: FAR_TTL,
-  ...overrides,
-});
+export const reading = (stationId: string, timestamp: number, overrides: Partial<Metric> = {}): Metric =>
+  metric({ stationId, timestamp, ttl: FAR_TTL, ...overrides });
 
 /** One DynamoDB request as the client sent it (input before marshalling for document commands). */
 export interface SentRequest {
