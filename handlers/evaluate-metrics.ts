@@ -8,8 +8,9 @@ import { systemClock } from '../src/domain/ports';
 import { countAlert, countRecords, logAlertCreated, logger, observe, tracer } from '../src/observability';
 import { parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
+import { StationHistory } from '../src/streams/station-history';
 
-const { region, endpoints, tables, ruleThresholdsJson } = config();
+const { region, endpoints, tables, ruleThresholdsJson, stationHistoryMaxReadings } = config();
 const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
@@ -18,31 +19,41 @@ const deps = {
   // A bad override fails the cold start, naming the key, rather than evaluating with a wrong threshold.
   thresholds: parseThresholdOverrides(ruleThresholdsJson),
 };
+// Lives as long as the instance; the tumbling-window state tells each invocation whether it can be trusted.
+const history = new StationHistory({
+  maxReadings: stationHistoryMaxReadings,
+  windowMs: deps.thresholds.windowMs,
+});
 
 /** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
 export const handler = middy(async (event: DynamoDBStreamEvent) => {
-  const { batchItemFailures } = await evaluateBatch(event, deps, {
-    onAlert: (outcome, candidate, sequenceNumber) => {
-      if (outcome.kind === 'created') {
-        logAlertCreated(outcome.alert);
-        countAlert('Created', outcome.alert.alertType, outcome.alert.severity);
-      } else if (outcome.kind === 'merged') {
-        countAlert('Deduplicated', candidate.alertType, outcome.severity);
-        logger.info('alert deduplicated', {
-          alertId: outcome.alertId,
-          stationId: candidate.stationId,
-          sequenceNumber,
-          occurrences: outcome.occurrences,
-        });
-      }
+  const { batchItemFailures, state } = await evaluateBatch(
+    event,
+    deps,
+    {
+      onAlert: (outcome, candidate, sequenceNumber) => {
+        if (outcome.kind === 'created') {
+          logAlertCreated(outcome.alert);
+          countAlert('Created', outcome.alert.alertType, outcome.alert.severity);
+        } else if (outcome.kind === 'merged') {
+          countAlert('Deduplicated', candidate.alertType, outcome.severity);
+          logger.info('alert deduplicated', {
+            alertId: outcome.alertId,
+            stationId: candidate.stationId,
+            sequenceNumber,
+            occurrences: outcome.occurrences,
+          });
+        }
+      },
+      onRecordFailed: (sequenceNumber, stationId, error) =>
+        logger.error('stream record failed', { sequenceNumber, stationId, error }),
+      onCounts: ({ processed, skipped, failed }) => {
+        countRecords('evaluateMetrics', 'Processed', processed);
+        countRecords('evaluateMetrics', 'Skipped', skipped);
+        countRecords('evaluateMetrics', 'Failed', failed);
+      },
     },
-    onRecordFailed: (sequenceNumber, stationId, error) =>
-      logger.error('stream record failed', { sequenceNumber, stationId, error }),
-    onCounts: ({ processed, skipped, failed }) => {
-      countRecords('evaluateMetrics', 'Processed', processed);
-      countRecords('evaluateMetrics', 'Skipped', skipped);
-      countRecords('evaluateMetrics', 'Failed', failed);
-    },
-  });
-  return { batchItemFailures };
+    history,
+  );
+  return state ? { batchItemFailures, state } : { batchItemFailures };
 }).use(observe());

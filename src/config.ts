@@ -25,6 +25,8 @@ const configSchema = z.object({
   SFN_ENDPOINT: optionalUrl,
   SNS_ENDPOINT: optionalUrl,
   RULE_THRESHOLDS: z.string().optional(),
+  // About 200 bytes a reading: the default keeps the evaluator's memory of stations near 40 MB.
+  STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
 });
 
 export interface Config {
@@ -37,6 +39,8 @@ export interface Config {
   alertsTopicArn: string | undefined;
   endpoints: { dynamodb?: string; sfn?: string; sns?: string };
   ruleThresholdsJson: string | undefined;
+  /** Readings the evaluator keeps in memory between invocations (0: none, every window is read). */
+  stationHistoryMaxReadings: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +75,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
       ...(e.SNS_ENDPOINT ? { sns: e.SNS_ENDPOINT } : {}),
     },
     ruleThresholdsJson: e.RULE_THRESHOLDS,
+    stationHistoryMaxReadings: e.STATION_HISTORY_MAX_READINGS,
   };
 };
 

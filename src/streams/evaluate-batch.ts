@@ -1,8 +1,33 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { parseStoredMetric } from '../domain/metric-schema';
 import type { AlertCandidate, RaiseOutcome } from '../domain/ports';
-import { type EvaluateDeps, evaluateStation, type StreamedMetric } from '../use-cases/evaluate-metrics';
+import type { Metric } from '../domain/types';
+import {
+  type EvaluateDeps,
+  evaluateStation,
+  type ReadStation,
+  type StreamedMetric,
+} from '../use-cases/evaluate-metrics';
 import { compareSequenceNumbers, decodeRecord, sequenceNumberOf } from './decode';
+import { HISTORY_TOKEN_KEY, type ShardHistory, type StationHistory } from './station-history';
+
+/**
+ * What Lambda sends when the mapping has tumbling windows (aws-lambda has no type for it): the records,
+ * the shard, and the state the shard's previous invocation returned.
+ */
+export interface DynamoDBTimeWindowEvent extends DynamoDBStreamEvent {
+  window: { start: string; end: string };
+  state?: Record<string, unknown>;
+  shardId: string;
+  eventSourceARN?: string;
+  isFinalInvokeForWindow?: boolean;
+  isWindowTerminatedEarly?: boolean;
+}
+
+export const isTimeWindowEvent = (event: DynamoDBStreamEvent): event is DynamoDBTimeWindowEvent => {
+  const candidate = event as Partial<DynamoDBTimeWindowEvent>;
+  return typeof candidate.shardId === 'string' && typeof candidate.window === 'object';
+};
 
 export interface EvaluateBatchHooks {
   onAlert?(outcome: RaiseOutcome, candidate: AlertCandidate, sequenceNumber: string): void;
@@ -12,7 +37,34 @@ export interface EvaluateBatchHooks {
 
 export interface EvaluateBatchResult extends DynamoDBBatchResponse {
   counts: { processed: number; skipped: number; failed: number };
+  /** For a tumbling-window event: the state to return (Lambda fails an invocation that returns none). */
+  state?: Record<string, string>;
+  /** Stations whose window was read from the table in this batch (the others came from memory). */
+  stationsRead: number;
 }
+
+/**
+ * Reads through the shard's history: a station already in memory is not read again; one that is not is
+ * read once with no upper bound, so readings written before the read but streamed later are known too.
+ * The batch's own records are applied before evaluation, as a read of the table would also return them.
+ */
+const readThrough =
+  (
+    shard: ShardHistory,
+    deps: EvaluateDeps,
+    records: readonly StreamedMetric[],
+    onRead: () => void,
+  ): ReadStation =>
+  async (stationId, afterTs) => {
+    let readings: Metric[] | undefined = shard.covering(stationId, afterTs);
+    if (!readings) {
+      onRead();
+      const read = await deps.metrics.range(stationId, afterTs + 1, Number.MAX_SAFE_INTEGER);
+      readings = shard.seed(stationId, afterTs, read);
+    }
+    for (const { metric } of records) shard.apply(metric);
+    return readings;
+  };
 
 /**
  * The evaluator's batch: INSERT and MODIFY records are evaluated, REMOVE (TTL expiry included) skipped
@@ -20,21 +72,33 @@ export interface EvaluateBatchResult extends DynamoDBBatchResponse {
  * decoded is reported alone, and a record that fails evaluation is reported with the later records of
  * its station so they are retried in order. Powertools' BatchProcessor works record by record, which is
  * the per-record read this exists to avoid (bench/evaluate measures the difference).
+ *
+ * With `history` and a tumbling-window event, stations are read only when the shard's memory does not
+ * cover them (see station-history.ts), and the result carries the state to return to Lambda.
  */
 export const evaluateBatch = async (
   event: DynamoDBStreamEvent,
   deps: EvaluateDeps,
   hooks: EvaluateBatchHooks = {},
+  history?: StationHistory,
 ): Promise<EvaluateBatchResult> => {
   const failed: string[] = [];
   let skipped = 0;
+  let stationsRead = 0;
   const stations = new Map<string, StreamedMetric[]>();
+  const windowed = isTimeWindowEvent(event);
+  const shard =
+    windowed && history ? history.resume(event.shardId, event.state?.[HISTORY_TOKEN_KEY]) : undefined;
 
   for (const record of event.Records as DynamoDBRecord[]) {
     try {
       const change = decodeRecord(record);
       if (change.eventName === 'REMOVE') {
         skipped += 1;
+        const gone = change.oldImage;
+        if (typeof gone?.stationId === 'string' && typeof gone.timestamp === 'number')
+          shard?.remove(gone.stationId, gone.timestamp);
+        else shard?.forget();
         continue;
       }
       const metric = parseStoredMetric(change.newImage);
@@ -43,6 +107,8 @@ export const evaluateBatch = async (
       if (list) list.push(streamed);
       else stations.set(metric.stationId, [streamed]);
     } catch (error) {
+      // The table holds a reading that memory cannot: trust nothing remembered of this shard.
+      shard?.forget();
       const sequenceNumber = sequenceNumberOf(record);
       failed.push(sequenceNumber);
       hooks.onRecordFailed?.(sequenceNumber, undefined, error);
@@ -55,7 +121,16 @@ export const evaluateBatch = async (
       records.sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
       let result: Awaited<ReturnType<typeof evaluateStation>>;
       try {
-        result = await evaluateStation(stationId, records, deps);
+        result = await evaluateStation(
+          stationId,
+          records,
+          deps,
+          shard
+            ? readThrough(shard, deps, records, () => {
+                stationsRead += 1;
+              })
+            : undefined,
+        );
       } catch (error) {
         // The station's read failed: none of its records was evaluated.
         result = { evaluated: [], failure: { sequenceNumber: records[0]?.sequenceNumber ?? '', error } };
@@ -73,7 +148,13 @@ export const evaluateBatch = async (
     }),
   );
 
+  if (!shard) stationsRead = stations.size;
   const counts = { processed, skipped, failed: failed.length };
   hooks.onCounts?.(counts);
-  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })), counts };
+  return {
+    batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })),
+    counts,
+    stationsRead,
+    ...(windowed ? { state: shard ? { [HISTORY_TOKEN_KEY]: shard.seal() } : {} } : {}),
+  };
 };

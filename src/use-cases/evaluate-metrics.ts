@@ -22,6 +22,9 @@ export interface RecordEvaluation {
   outcomes: { candidate: AlertCandidate; outcome: RaiseOutcome }[];
 }
 
+/** A station's readings with afterTs < timestamp <= toTs (more is fine: the window selects), ascending. */
+export type ReadStation = (stationId: string, afterTs: number, toTs: number) => Promise<readonly Metric[]>;
+
 export interface StationEvaluation {
   evaluated: RecordEvaluation[];
   /** The first record that could not be evaluated; it and the later records of the station are not done. */
@@ -37,6 +40,7 @@ export const evaluateStation = async (
   stationId: string,
   records: readonly StreamedMetric[],
   deps: EvaluateDeps,
+  read: ReadStation = (id, afterTs, toTs) => deps.metrics.range(id, afterTs + 1, toTs),
 ): Promise<StationEvaluation> => {
   if (records.length === 0) return { evaluated: [] };
   const { windowMs } = deps.thresholds;
@@ -47,7 +51,7 @@ export const evaluateStation = async (
     to = Math.max(to, metric.timestamp);
   }
   // A failed read fails every record of the station: nothing was evaluated yet.
-  const history = await deps.metrics.range(stationId, from + 1, to);
+  const history = await read(stationId, from, to);
 
   const evaluated: RecordEvaluation[] = [];
   for (const { sequenceNumber, metric } of records) {
