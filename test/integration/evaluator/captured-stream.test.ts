@@ -61,7 +61,11 @@ describe('the evaluator replaying events captured from DynamoDB Local’s stream
     const { event, result, outcomes } = await replay('metrics-low-inventory');
 
     expect(event.Records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'INSERT']);
-    expect(result).toEqual({ batchItemFailures: [], counts: { processed: 3, skipped: 0, failed: 0 } });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 3, skipped: 0, failed: 0 },
+      stationsRead: 1,
+    });
     expect(outcomes.map((o) => o.kind)).toEqual(['created', 'merged']);
     expect(f.requests.queriedStations()).toEqual(['STATION_FX_LOW']);
     expect(await f.alertRows()).toEqual([
@@ -87,7 +91,11 @@ describe('the evaluator replaying events captured from DynamoDB Local’s stream
   it('metrics-two-stations: each station read once, its alerts raised, the other station unaffected', async () => {
     const { result, outcomes } = await replay('metrics-two-stations');
 
-    expect(result).toEqual({ batchItemFailures: [], counts: { processed: 6, skipped: 0, failed: 0 } });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 6, skipped: 0, failed: 0 },
+      stationsRead: 2,
+    });
     expect(f.requests.queriedStations().sort()).toEqual(['STATION_FX_CHG', 'STATION_FX_FLT']);
     expect(outcomes.map((o) => [o.alertType, o.kind]).sort()).toEqual([
       ['CHARGER_DOWN', 'created'],
@@ -126,7 +134,11 @@ describe('the evaluator replaying events captured from DynamoDB Local’s stream
     const { event, result, outcomes } = await replay('metrics-modify-remove');
 
     expect(event.Records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'MODIFY', 'REMOVE']);
-    expect(result).toEqual({ batchItemFailures: [], counts: { processed: 3, skipped: 1, failed: 0 } });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 3, skipped: 1, failed: 0 },
+      stationsRead: 1,
+    });
     // The INSERT of T0 carried a well-stocked reading: it must not fire although the stored row (the
     // MODIFY's image) would. The alert comes from the MODIFY record.
     expect(outcomes).toEqual([

@@ -76,6 +76,7 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
     expect(result).toEqual({
       batchItemFailures: [],
       counts: { processed: metrics.length, skipped: 0, failed: 0 },
+      stationsRead: 5,
     });
     const alerts = await f.alertRows();
     expect(alerts.map((a) => [a.stationId, a.alertType, a.severity, a.status]).sort()).toEqual([
@@ -206,7 +207,11 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
 
     const result = await evaluateBatch(streamEvent(inserted(metrics)), f.deps);
 
-    expect(result).toEqual({ batchItemFailures: [], counts: { processed: 30, skipped: 0, failed: 0 } });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 30, skipped: 0, failed: 0 },
+      stationsRead: 3,
+    });
     expect(f.requests.queriedStations().sort()).toEqual(stations);
     expect(f.requests.writes()).toEqual([]);
     expect(f.requests.sent.map((r) => r.operation)).toEqual(['Query', 'Query', 'Query']);
@@ -232,7 +237,11 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
 
     f.requests.reset();
     const onlyRemovals = await evaluateBatch(streamEvent(removals), f.deps);
-    expect(onlyRemovals).toEqual({ batchItemFailures: [], counts: { processed: 0, skipped: 2, failed: 0 } });
+    expect(onlyRemovals).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 0, skipped: 2, failed: 0 },
+      stationsRead: 0,
+    });
     expect(f.requests.sent).toEqual([]);
 
     const mixed = await evaluateBatch(
@@ -243,7 +252,11 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
       ]),
       f.deps,
     );
-    expect(mixed).toEqual({ batchItemFailures: [], counts: { processed: 1, skipped: 2, failed: 0 } });
+    expect(mixed).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 1, skipped: 2, failed: 0 },
+      stationsRead: 1,
+    });
     expect((await f.alertRows()).map((a) => a.alertType)).toEqual(['LOW_INVENTORY']);
   });
 

@@ -133,7 +133,11 @@ describe('evaluateBatch (in-memory stores)', () => {
 
     const result = await evaluateBatch(streamEvent(records), depsOf(metrics.store, alerts.store));
 
-    expect(result).toEqual({ batchItemFailures: [], counts: { processed: 3, skipped: 0, failed: 0 } });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      counts: { processed: 3, skipped: 0, failed: 0 },
+      stationsRead: 2,
+    });
     expect(metrics.ranges.map(([station]) => station).sort()).toEqual(['A', 'B']);
     // a1 (sequence 998) before a2 (1000), although a2 came first in Records[].
     expect(alerts.raised.map((r) => r.candidate.triggeredAt)).toEqual([T0 - MINUTE, T0]);
