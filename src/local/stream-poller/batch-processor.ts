@@ -1,6 +1,7 @@
 import { buildDeadLetterEntry, type DeadLetterCondition, type DeadLetterWriter } from './dead-letter';
 import { invokeBatch } from './invocation';
 import type { StreamEntry } from './lambda-record';
+import { batchLength, type OpenWindow, type ShardWindow, sameWindow, windowOf } from './tumbling-window';
 import type { PollerLogger, StreamInvoke, StreamMappingSettings } from './types';
 
 /**
@@ -21,6 +22,11 @@ import type { PollerLogger, StreamInvoke, StreamMappingSettings } from './types'
  *
  * Discarding writes the dead-letter entry first and only then moves the checkpoint, so a failing writer
  * means redelivery rather than loss.
+ *
+ * Tumbling windows (ctx.window set): every invocation gets the window's state; a success or partial failure
+ * replaces it with the returned state (after the checkpoint moved, so records delivered again after a
+ * checkpoint failure meet the state they were first delivered with); a failed invocation leaves it as it
+ * was, so retries and bisected halves get the same state.
  */
 
 export interface BatchContext {
@@ -40,7 +46,17 @@ export interface BatchContext {
   stopping(): boolean;
   now(): number;
   logger: PollerLogger;
+  /** With tumbling windows: the window every record of the batch belongs to, with its state. */
+  window?: OpenWindow | undefined;
+  /**
+   * Gives up a failing final invocation after this many attempts, logging an error (replay, which must
+   * end). Undefined: retried until it succeeds, as Lambda does.
+   */
+  finalInvokeAttempts?: number | undefined;
 }
+
+const windowOptions = (ctx: BatchContext, final: boolean) =>
+  ctx.window && { open: ctx.window, shardId: ctx.shardId, eventSourceARN: ctx.streamArn, final };
 
 interface Segment {
   entries: StreamEntry[];
@@ -117,15 +133,15 @@ export const processBatch = async (
       }
     }
 
-    const { requestId, outcome } = await invokeBatch(
-      ctx.invoke,
-      segment.entries,
-      settings.reportBatchItemFailures,
-    );
+    const { requestId, outcome, state } = await invokeBatch(ctx.invoke, segment.entries, {
+      reportBatchItemFailures: settings.reportBatchItemFailures,
+      window: windowOptions(ctx, false),
+    });
     segment.invocations += 1;
 
     if (outcome.kind === 'success') {
       await ctx.commit(lastSequenceNumber(segment.entries));
+      if (ctx.window && state) ctx.window.state = state;
       continue;
     }
 
@@ -147,6 +163,8 @@ export const processBatch = async (
     if (outcome.kind === 'partial') {
       const done = segment.entries.slice(0, outcome.firstFailedIndex);
       if (done.length > 0) await ctx.commit(lastSequenceNumber(done));
+      // The partial response carries the state of what the function did handle.
+      if (ctx.window && state) ctx.window.state = state;
       failing = segment.entries.slice(outcome.firstFailedIndex);
     } else if (settings.bisectBatchOnFunctionError && failing.length > 1) {
       const middle = Math.ceil(failing.length / 2);
@@ -165,4 +183,81 @@ export const processBatch = async (
     if (!(await ctx.sleep(ctx.retryDelayMs))) return 'stopped';
   }
   return 'done';
+};
+
+/**
+ * The final invocation of a tumbling window: no records, isFinalInvokeForWindow, the window's state. It
+ * moves no checkpoint. Lambda "pauses further processing until a successful invocation", so a failure is
+ * retried (after retryDelayMs) until it succeeds or the poller stops, whatever maximumRetryAttempts says.
+ * The returned state is dropped: the next window starts with `{}`. With ctx.finalInvokeAttempts the window
+ * is given up (logged as an error) after that many failed attempts.
+ */
+export const finishWindow = async (
+  ctx: BatchContext & { window: OpenWindow },
+): Promise<'done' | 'stopped'> => {
+  for (let attempt = 1; ; attempt += 1) {
+    if (ctx.stopping()) return 'stopped';
+    const { outcome } = await invokeBatch(ctx.invoke, [], {
+      reportBatchItemFailures: ctx.settings.reportBatchItemFailures,
+      window: windowOptions(ctx, true),
+    });
+    // With no records a partial failure is impossible: any reported item makes the response unusable.
+    if (outcome.kind === 'success') return 'done';
+    const details = {
+      shardId: ctx.shardId,
+      functionName: ctx.functionName,
+      windowStart: new Date(ctx.window.window.startMs).toISOString(),
+      attempt,
+      reason: outcome.reason,
+    };
+    if (ctx.finalInvokeAttempts !== undefined && attempt >= ctx.finalInvokeAttempts) {
+      ctx.logger.error('final invocation of a tumbling window failed; window given up', details);
+      return 'done';
+    }
+    ctx.logger.warn('final invocation of a tumbling window failed; retrying', details);
+    if (!(await ctx.sleep(ctx.retryDelayMs))) return 'stopped';
+  }
+};
+
+/**
+ * Delivers a batch whose records share one window (see batchLength). With tumbling windows, a batch of
+ * another window than the shard's open one first ends the open one with its final invocation, and the
+ * batch's window then starts with `{}`. `shard.open` is updated as soon as that happens, so an error later
+ * in the batch cannot make the ended window's final invocation happen twice.
+ */
+export const processWindowedBatch = async (
+  batch: readonly StreamEntry[],
+  ctx: BatchContext,
+  shard: ShardWindow,
+): Promise<'done' | 'stopped'> => {
+  const lengthSeconds = ctx.settings.tumblingWindowSeconds;
+  const first = batch[0];
+  if (lengthSeconds <= 0 || !first) return processBatch(batch, ctx);
+  const window = windowOf(first, lengthSeconds);
+  if (shard.open && !sameWindow(shard.open.window, window)) {
+    if ((await finishWindow({ ...ctx, window: shard.open })) === 'stopped') return 'stopped';
+    shard.open = undefined;
+  }
+  shard.open ??= { window, state: {} };
+  return processBatch(batch, { ...ctx, window: shard.open });
+};
+
+/**
+ * Delivers records of one shard that are all at hand (replay), as the shard worker delivers what it reads:
+ * batches of at most batchSize that never span two tumbling windows, each window ended by its final
+ * invocation before the next one's first batch. The last window is ended too, as Lambda does once the
+ * wall clock passes its end (which recorded records' windows normally have).
+ */
+export const processRecords = async (
+  entries: readonly StreamEntry[],
+  ctx: BatchContext,
+): Promise<'done' | 'stopped'> => {
+  const shard: ShardWindow = { open: undefined };
+  for (let i = 0; i < entries.length; ) {
+    const rest = entries.slice(i);
+    const batch = rest.slice(0, batchLength(rest, ctx.settings));
+    if ((await processWindowedBatch(batch, ctx, shard)) === 'stopped') return 'stopped';
+    i += batch.length;
+  }
+  return shard.open ? finishWindow({ ...ctx, window: shard.open }) : 'done';
 };

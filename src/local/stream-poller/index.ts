@@ -1,5 +1,5 @@
 /** Local Lambda event source mappings for DynamoDB streams; see docs/local-stream-pollers.md. */
-export { type BatchContext, processBatch } from './batch-processor';
+export { type BatchContext, processBatch, processRecords } from './batch-processor';
 export { type CheckpointStore, createMemoryCheckpointStore, SHARD_START } from './checkpoint-store';
 export {
   buildDeadLetterEntry,
@@ -22,11 +22,15 @@ export {
   type StreamPollerOptions,
   type StreamPollerStatus,
 } from './poller';
+export { isTimeWindowEvent } from './tumbling-window';
 export type {
+  DynamoDBTimeWindowEvent,
+  DynamoDBTimeWindowEventResponse,
   EventSourceMapping,
   FilterPattern,
   PollerLogger,
   StartingPosition,
   StreamInvoke,
   StreamMappingSettings,
+  WindowState,
 } from './types';

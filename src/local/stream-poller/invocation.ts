@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamEntry } from './lambda-record';
-import type { StreamInvoke } from './types';
+import { type OpenWindow, timeWindowEvent } from './tumbling-window';
+import type { StreamInvoke, WindowState } from './types';
 
 /** What one invocation means for the batch, in Lambda's terms. */
 export type InvocationOutcome =
@@ -13,6 +14,8 @@ export type InvocationOutcome =
 export interface Invocation {
   requestId: string;
   outcome: InvocationOutcome;
+  /** With tumbling windows, after a success or partial failure: the window's new state. */
+  state?: WindowState;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -61,28 +64,60 @@ export const classifyBatchResponse = (
   };
 };
 
+/**
+ * With tumbling windows Lambda requires `state` in every response ("if the response does not contain a
+ * state property, Lambda considers this a failed invocation"). The state is copied, so a handler keeping a
+ * reference to it cannot change the window's state afterwards.
+ */
+const readWindowState = (response: unknown): { state: WindowState } | { reason: string } => {
+  const state = isObject(response) ? response.state : undefined;
+  if (!isObject(state)) return { reason: 'the response has no state object (tumbling window)' };
+  try {
+    return { state: structuredClone(state) };
+  } catch (error) {
+    return { reason: `the response state cannot be copied: ${describe(error)}` };
+  }
+};
+
+export interface InvokeOptions {
+  reportBatchItemFailures: boolean;
+  /** Set when the mapping has tumbling windows: the event becomes a DynamoDBTimeWindowEvent. */
+  window?: { open: OpenWindow; shardId: string; eventSourceARN: string; final: boolean } | undefined;
+}
+
 export const invokeBatch = async (
   invoke: StreamInvoke,
   entries: readonly StreamEntry[],
-  reportBatchItemFailures: boolean,
+  options: InvokeOptions,
 ): Promise<Invocation> => {
   const requestId = randomUUID();
+  const { window } = options;
   // A fresh copy per invocation, as Lambda serializes the event anew: a handler mutating its records must
   // not change what a retry delivers.
-  const event = { Records: entries.map((entry) => structuredClone(entry.record)) };
+  const records = entries.map((entry) => structuredClone(entry.record));
+  const event = window ? timeWindowEvent(records, window.open, window) : { Records: records };
   let response: unknown;
   try {
     response = await invoke(event);
   } catch (error) {
     return { requestId, outcome: { kind: 'failure', functionError: 'Unhandled', reason: describe(error) } };
   }
-  // Without ReportBatchItemFailures Lambda ignores the response: only an error fails the batch.
-  if (!reportBatchItemFailures) return { requestId, outcome: { kind: 'success' } };
-  return {
-    requestId,
-    outcome: classifyBatchResponse(
-      response,
-      entries.map((entry) => entry.sequenceNumber),
-    ),
-  };
+  let state: WindowState | undefined;
+  if (window) {
+    const read = readWindowState(response);
+    if ('reason' in read)
+      return { requestId, outcome: { kind: 'failure', functionError: undefined, reason: read.reason } };
+    state = read.state;
+  }
+  // Without ReportBatchItemFailures Lambda ignores batchItemFailures: only an error (or, with tumbling
+  // windows, a missing state) fails the batch.
+  const outcome = options.reportBatchItemFailures
+    ? classifyBatchResponse(
+        response,
+        entries.map((entry) => entry.sequenceNumber),
+      )
+    : { kind: 'success' as const };
+  return outcome.kind === 'failure' || state === undefined
+    ? { requestId, outcome }
+    : { requestId, outcome, state };
 };

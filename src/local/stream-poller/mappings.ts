@@ -6,7 +6,8 @@ import type { EventSourceMapping, FilterPattern } from './types';
 /**
  * The `stream` events of serverless.yml, as Lambda event source mappings. Validation follows the ranges
  * Lambda enforces (so a value AWS would reject fails here first) and refuses settings the local pollers do
- * not emulate (tumbling windows, Kinesis-only options) instead of silently ignoring them.
+ * not emulate (Kinesis-only options, misspelt keys such as `tumblingWindow`) instead of silently ignoring
+ * them.
  */
 
 /** `!GetAtt X.Attr` as the framework prints it: ['X', 'Attr'] (or the 'X.Attr' string form). */
@@ -60,6 +61,8 @@ const streamEventSchema = z.strictObject({
   // Accepted so a deployed tuning does not break the local runtime; locally each shard runs one batch at a
   // time, which is the strictest ordering Lambda can give (documented in docs/local-stream-pollers.md).
   parallelizationFactor: z.number().int().min(1).max(10).optional(),
+  // TumblingWindowInSeconds: 0 turns windows off, as in Lambda.
+  tumblingWindowInSeconds: z.number().int().min(0).max(900).default(0),
 });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -104,6 +107,7 @@ export const eventSourceMappingsOf = (definition: ServiceDefinition): EventSourc
             reportBatchItemFailures: s.functionResponseType === 'ReportBatchItemFailures',
             filterPatterns: s.filterPatterns satisfies FilterPattern[],
             onFailureArn: s.destinations?.onFailure,
+            tumblingWindowSeconds: s.tumblingWindowInSeconds,
           },
         },
       ];

@@ -1,10 +1,11 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { type BatchContext, processBatch } from './batch-processor';
+import { type BatchContext, finishWindow, processWindowedBatch } from './batch-processor';
 import { type CheckpointStore, SHARD_START } from './checkpoint-store';
 import { matchesAnyFilter } from './filter-pattern';
 import { type StreamEntry, toStreamEntry } from './lambda-record';
 import { createShardReader, type ReadPosition } from './shard-reader';
 import { sleep } from './sleep';
+import { batchLength, type OpenWindow, type ShardWindow, sameWindow, windowOf } from './tumbling-window';
 import type { PollerLogger } from './types';
 
 /** Where a worker begins reading its shard. */
@@ -59,18 +60,26 @@ export interface ShardWorker {
   stop(): void;
 }
 
-/** One shard's loop: read, filter, gather a batch (size or window), deliver it, checkpoint, repeat. */
+/**
+ * One shard's loop: read, filter, gather a batch (size or window), deliver it, checkpoint, repeat. With
+ * tumbling windows the shard also has an open window: a batch never spans two windows, and a window ends
+ * with its final invocation when a later window's first batch is due or the clock passes its end.
+ */
 export const createShardWorker = (options: ShardWorkerOptions): ShardWorker => {
   const { shardId, checkpointStore, logger, pollIntervalMs } = options;
   const { settings, streamArn } = options.batch;
   const controller = new AbortController();
   const { signal } = controller;
   const windowMs = settings.batchWindowSeconds * 1000;
+  const tumblingSeconds = settings.tumblingWindowSeconds;
 
   let committed = options.checkpoint;
   let finished = false;
   let delivering = false;
   let caughtUpAt: number | undefined;
+  // The tumbling window and its state, in memory only; it survives an error reset, since the state was
+  // only replaced for records whose checkpoint had moved.
+  const shardWindow: ShardWindow = { open: undefined };
   let markPositioned: () => void = () => {};
   const positioned = new Promise<void>((resolve) => {
     markPositioned = resolve;
@@ -101,6 +110,24 @@ export const createShardWorker = (options: ShardWorkerOptions): ShardWorker => {
     sleep: (ms) => sleep(ms, signal),
     stopping: () => signal.aborted,
   };
+
+  /** Marks the shard busy (for idle()) while a batch or a final invocation is delivered. */
+  const delivery = async <T>(work: () => Promise<T>): Promise<T> => {
+    delivering = true;
+    caughtUpAt = undefined;
+    try {
+      return await work();
+    } finally {
+      delivering = false;
+    }
+  };
+
+  const endWindow = (window: OpenWindow): Promise<'done' | 'stopped'> =>
+    delivery(async () => {
+      const result = await finishWindow({ ...batchContext, window });
+      if (result === 'done') shardWindow.open = undefined;
+      return result;
+    });
 
   const run = async (): Promise<'finished' | 'stopped'> => {
     let skipping = options.start.kind === 'skip-existing';
@@ -141,19 +168,28 @@ export const createShardWorker = (options: ShardWorkerOptions): ShardWorker => {
         }
 
         const first = buffer[0];
+        // Lambda ends a tumbling window once the clock passes its end, when none of its records is waiting.
+        const { open } = shardWindow;
+        if (
+          open &&
+          Date.now() >= open.window.endMs &&
+          !(first && sameWindow(windowOf(first.entry, tumblingSeconds), open.window))
+        ) {
+          if ((await endWindow(open)) === 'stopped') break;
+          continue;
+        }
         if (first) {
           const waited = performance.now() - first.receivedAt;
+          const take = batchLength(
+            buffer.map((b) => b.entry),
+            settings,
+          );
+          // Cut short by batchSize or by a later tumbling window: this batch can grow no more.
+          const complete = take < buffer.length || take >= settings.batchSize;
           // batchWindow 0: deliver what the read returned; otherwise gather until the window closes.
-          if (buffer.length >= settings.batchSize || windowMs === 0 || ended || waited >= windowMs) {
-            const batch = buffer.splice(0, settings.batchSize).map((b) => b.entry);
-            delivering = true;
-            caughtUpAt = undefined;
-            let outcome: 'done' | 'stopped';
-            try {
-              outcome = await processBatch(batch, batchContext);
-            } finally {
-              delivering = false;
-            }
+          if (complete || windowMs === 0 || ended || waited >= windowMs) {
+            const batch = buffer.splice(0, take).map((b) => b.entry);
+            const outcome = await delivery(() => processWindowedBatch(batch, batchContext, shardWindow));
             if (outcome === 'stopped') break;
             await commitReadPosition();
             // Like Lambda, poll again at once after a batch rather than waiting for the next interval.
@@ -163,6 +199,9 @@ export const createShardWorker = (options: ShardWorkerOptions): ShardWorker => {
           continue;
         }
         if (ended) {
+          // No record can join this shard's window any more: end it now rather than holding the child
+          // shards back until the clock passes its end.
+          if (shardWindow.open && (await endWindow(shardWindow.open)) === 'stopped') break;
           finished = true;
           logger.debug('shard read to its end', { shardId, checkpoint: committed });
           return 'finished';

@@ -27,6 +27,11 @@ export interface StreamMappingSettings {
    * the literal ARN when it gives a string. Undefined: discarded records are dropped, as Lambda does.
    */
   onFailureArn: string | undefined;
+  /**
+   * Tumbling windows (TumblingWindowInSeconds): state carried from one invocation to the next within a
+   * window of this many seconds, aligned to the epoch. 0 = off (the event is a plain DynamoDBStreamEvent).
+   */
+  tumblingWindowSeconds: number;
 }
 
 /** One `stream` event of a function in the service definition, resolved for the local pollers. */
@@ -40,9 +45,35 @@ export interface EventSourceMapping {
   settings: StreamMappingSettings;
 }
 
-/** How the poller calls the function: the real handler locally, a recording fake in tests. */
-// biome-ignore lint/suspicious/noConfusingVoidType: the result type of aws-lambda's DynamoDBStreamHandler, so real handlers plug in.
-export type StreamInvoke = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+/** A tumbling window's state: the JSON object the function returned last for the window. */
+export type WindowState = Record<string, unknown>;
+
+/**
+ * The event of a mapping with tumbling windows, as Lambda documents DynamodbTimeWindowEvent
+ * (@types/aws-lambda only has the Kinesis variant, so it is defined here). `window` bounds are ISO strings.
+ */
+export interface DynamoDBTimeWindowEvent extends DynamoDBStreamEvent {
+  window: { start: string; end: string };
+  state: WindowState;
+  shardId: string;
+  eventSourceARN: string;
+  isFinalInvokeForWindow: boolean;
+  isWindowTerminatedEarly: boolean;
+}
+
+/** With tumbling windows the response must carry `state`; without it Lambda counts the invocation as failed. */
+export interface DynamoDBTimeWindowEventResponse extends Partial<DynamoDBBatchResponse> {
+  state: WindowState;
+}
+
+/**
+ * How the poller calls the function: the real handler locally, a recording fake in tests. The event is a
+ * DynamoDBTimeWindowEvent exactly when the mapping has tumbling windows.
+ */
+export type StreamInvoke = (
+  event: DynamoDBStreamEvent | DynamoDBTimeWindowEvent,
+  // biome-ignore lint/suspicious/noConfusingVoidType: the result type of aws-lambda's DynamoDBStreamHandler, so real handlers plug in.
+) => Promise<DynamoDBBatchResponse | DynamoDBTimeWindowEventResponse | void>;
 
 /** Structurally compatible with the Powertools logger, so the runtime can pass its own. */
 export interface PollerLogger {

@@ -33,6 +33,7 @@ export const settingsWith = (overrides: Partial<StreamMappingSettings> = {}): St
   reportBatchItemFailures: false,
   filterPatterns: [],
   onFailureArn: 'TestDeadLetterQueue',
+  tumblingWindowSeconds: 0,
   ...overrides,
 });
 
