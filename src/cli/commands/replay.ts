@@ -26,8 +26,14 @@ import {
   tableNameOf,
   tableResources,
 } from '../../local/service-definition';
-import { type DeadLetterEntry, eventSourceMappingsOf, matchesAnyFilter } from '../../local/stream-poller';
-import { processBatch } from '../../local/stream-poller/batch-processor';
+import {
+  type DeadLetterEntry,
+  type DynamoDBTimeWindowEventResponse,
+  eventSourceMappingsOf,
+  isTimeWindowEvent,
+  matchesAnyFilter,
+} from '../../local/stream-poller';
+import { processRecords } from '../../local/stream-poller/batch-processor';
 import { type StreamEntry, toStreamEntry } from '../../local/stream-poller/lambda-record';
 import { type CommonOptions, output, subcommand } from '../common-options';
 import { type PreviewLine, previewerFor } from '../replay-preview';
@@ -116,20 +122,25 @@ const seedSourceTable = async (
   }
 };
 
-const asEntry = (record: DynamoDBRecord): StreamEntry => {
+/** readAtMs stands in for a missing ApproximateCreationDateTime (tumbling windows), as when the poller reads. */
+const asEntry = (record: DynamoDBRecord, readAtMs: number): StreamEntry => {
   const created = record.dynamodb?.ApproximateCreationDateTime;
   return {
     record,
     sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
     createdAtMs: created === undefined ? undefined : created * 1000,
-    ageFromMs: Date.now(),
+    ageFromMs: readAtMs,
   };
 };
+
+type ReplayResponse = DynamoDBBatchResponse | DynamoDBTimeWindowEventResponse | undefined;
 
 /**
  * `ai-ops replay`: recorded DynamoDB Streams events (or a live stream) through a function's real
  * handler, honouring the function's event settings from serverless.yml (filter patterns, batch size,
- * partial batch failures, bisect, retries), printing each batch response. Records are replayed
+ * partial batch failures, bisect, retries, tumbling windows), printing each batch response. With tumbling
+ * windows the state is carried from batch to batch by the records' ApproximateCreationDateTime, and each
+ * window ends with its final invocation, the last one included. Records are replayed
  * whatever their age: maximumRecordAgeInSeconds is for live streams. Without --endpoint the records run
  * against a private DynamoDB Local whose source table holds the records' images. With --dry-run nothing is written:
  * the function's use case runs with ports that only say what they would do.
@@ -169,7 +180,7 @@ export const replayCommand = (): Command =>
       } else {
         records = await readRecordedEvents(source ?? '');
       }
-      const { filterPatterns, batchSize } = mapping.settings;
+      const { filterPatterns, maximumRetryAttempts } = mapping.settings;
       const matching = records.filter((r) =>
         matchesAnyFilter(filterPatterns, r as unknown as Parameters<typeof matchesAnyFilter>[1]),
       );
@@ -233,29 +244,38 @@ export const replayCommand = (): Command =>
         });
         const invocations: {
           records: number;
-          response: DynamoDBBatchResponse | undefined;
+          response: ReplayResponse;
           error?: string;
+          /** With tumbling windows: the event's window and whether it was the window's final invocation. */
+          window?: { start: string; end: string; final: boolean };
         }[] = [];
         const deadLetters: DeadLetterEntry[] = [];
+        // Final invocations of tumbling windows that kept failing (the poller would retry them forever).
+        const abandonedWindows: string[] = [];
         try {
-          for (let i = 0; i < matching.length; i += batchSize) {
-            const batch = matching.slice(i, i + batchSize).map(asEntry);
-            await processBatch(batch, {
+          const readAtMs = Date.now();
+          await processRecords(
+            matching.map((record) => asEntry(record, readAtMs)),
+            {
               shardId: 'replay',
               streamArn: options.fromStream ?? 'replay',
               functionName: options.function,
               functionArn: `arn:aws:lambda:local:000000000000:function:${options.function}`,
               settings: { ...mapping.settings, maximumRecordAgeInSeconds: -1 },
               invoke: async (event) => {
+                const window = isTimeWindowEvent(event)
+                  ? { window: { ...event.window, final: event.isFinalInvokeForWindow } }
+                  : {};
                 try {
-                  const response = (await pool.invoke(event)) as DynamoDBBatchResponse | undefined;
-                  invocations.push({ records: event.Records.length, response });
+                  const response = (await pool.invoke(event)) as ReplayResponse;
+                  invocations.push({ records: event.Records.length, response, ...window });
                   return response;
                 } catch (error) {
                   invocations.push({
                     records: event.Records.length,
                     response: undefined,
                     error: String(error),
+                    ...window,
                   });
                   throw error;
                 }
@@ -266,9 +286,16 @@ export const replayCommand = (): Command =>
               sleep: async () => true,
               stopping: () => false,
               now: () => Date.now(),
-              logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-            });
-          }
+              // Tried as often as a batch would be; -1 keeps Lambda's "until it succeeds".
+              finalInvokeAttempts: maximumRetryAttempts >= 0 ? maximumRetryAttempts + 1 : undefined,
+              logger: {
+                debug: () => {},
+                info: () => {},
+                warn: () => {},
+                error: (message, extra) => void abandonedWindows.push(`${message}: ${JSON.stringify(extra)}`),
+              },
+            },
+          );
         } finally {
           await pool.stop();
         }
@@ -280,6 +307,7 @@ export const replayCommand = (): Command =>
             filteredOut: records.length - matching.length,
             invocations,
             deadLetters,
+            ...(abandonedWindows.length > 0 ? { abandonedWindows } : {}),
             sideEffects,
           },
           () =>
@@ -287,16 +315,17 @@ export const replayCommand = (): Command =>
               `${options.function}: ${records.length} record(s), ${records.length - matching.length} filtered out, ${invocations.length} invocation(s)`,
               ...invocations.map(
                 (inv, n) =>
-                  `  #${n + 1} ${inv.records} record(s) -> ${inv.error ? `threw: ${inv.error}` : JSON.stringify(inv.response ?? null)}`,
+                  `  #${n + 1} ${inv.window?.final ? `final invocation of window ${inv.window.start}` : `${inv.records} record(s)`} -> ${inv.error ? `threw: ${inv.error}` : JSON.stringify(inv.response ?? null)}`,
               ),
               ...deadLetters.map(
                 (d) =>
                   `  dead letter: ${d.requestContext.condition} ${d.DDBStreamBatchInfo.startSequenceNumber}..${d.DDBStreamBatchInfo.endSequenceNumber}`,
               ),
+              ...abandonedWindows.map((w) => `  ${w}`),
               ...sideEffects.map((s) => `  side effect: ${s}`),
             ].join('\n'),
         );
-        if (deadLetters.length > 0) process.exitCode = 1;
+        if (deadLetters.length > 0 || abandonedWindows.length > 0) process.exitCode = 1;
       } finally {
         await aws.close();
         await sandbox?.stop();
