@@ -119,6 +119,22 @@ describe('the packaged stack: functions', () => {
       expect(JSON.stringify(m.Properties?.DestinationConfig)).toMatch(/DeadLetterQueue/);
     }
   });
+
+  it('gives the evaluator a 15-minute tumbling window (its memory proof) and the dispatcher none', () => {
+    const mappings = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
+    );
+    const windows = Object.fromEntries(
+      mappings.map((m) => [
+        JSON.stringify(m.Properties?.FunctionName),
+        m.Properties?.TumblingWindowInSeconds,
+      ]),
+    );
+    const evaluator = Object.keys(windows).find((name) => name.includes('EvaluateMetrics'));
+    const dispatcher = Object.keys(windows).find((name) => name.includes('DispatchAlertChange'));
+    expect(evaluator && windows[evaluator]).toBe(900);
+    expect(dispatcher && windows[dispatcher]).toBeUndefined();
+  });
 });
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };

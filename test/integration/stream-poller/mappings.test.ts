@@ -34,6 +34,7 @@ describe('eventSourceMappingsOf', () => {
           reportBatchItemFailures: true,
           filterPatterns: [],
           onFailureArn: 'EvaluateMetricsDeadLetterQueue',
+          tumblingWindowSeconds: 900,
         },
       },
       {
@@ -51,6 +52,7 @@ describe('eventSourceMappingsOf', () => {
           reportBatchItemFailures: true,
           filterPatterns: [{ eventName: ['INSERT', 'MODIFY'] }],
           onFailureArn: 'DispatchAlertChangeDeadLetterQueue',
+          tumblingWindowSeconds: 0,
         },
       },
     ]);
@@ -68,6 +70,7 @@ describe('eventSourceMappingsOf', () => {
       reportBatchItemFailures: false,
       filterPatterns: [],
       onFailureArn: undefined,
+      tumblingWindowSeconds: 0,
     });
   });
 
@@ -103,6 +106,9 @@ describe('eventSourceMappingsOf', () => {
     [{ maximumRecordAgeInSeconds: 30 }, 'must be -1 or between 60 and 604800'],
     [{ functionResponseType: 'Something' }, 'functionResponseType'],
     [{ tumblingWindow: 60 }, 'tumblingWindow'],
+    [{ tumblingWindowInSeconds: 901 }, 'tumblingWindowInSeconds'],
+    [{ tumblingWindowInSeconds: -1 }, 'tumblingWindowInSeconds'],
+    [{ tumblingWindowInSeconds: 1.5 }, 'tumblingWindowInSeconds'],
     [{ filterPatterns: [{ eventName: 'INSERT' }] }, 'leaves must be arrays of rules'],
     [{ filterPatterns: [{ eventName: [{ wildcard: 'IN*' }] }] }, "unsupported operator 'wildcard'"],
     [{ arn: { 'Fn::GetAtt': ['MetricsTable', 'Arn'] } }, 'needs arn: !GetAtt <Table>.StreamArn'],
@@ -113,6 +119,16 @@ describe('eventSourceMappingsOf', () => {
     expect(() => eventSourceMappingsOf(definitionWith(stream))).toThrow(
       'functions.consumer.events[0].stream',
     );
+  });
+
+  it('reads tumblingWindowInSeconds (0 turns tumbling windows off)', () => {
+    const read = (tumblingWindowInSeconds: number) =>
+      eventSourceMappingsOf(
+        definitionWith({ type: 'dynamodb', arn: metricsStream, tumblingWindowInSeconds }),
+      )[0]?.settings.tumblingWindowSeconds;
+    expect(read(120)).toBe(120);
+    expect(read(900)).toBe(900);
+    expect(read(0)).toBe(0);
   });
 
   it('rejects a literal stream ARN, which cannot be matched to a local table', () => {
