@@ -238,6 +238,7 @@ export const replayCommand = (): Command =>
           SFN_ENDPOINT: aws.url,
           SNS_ENDPOINT: aws.url,
           POWERTOOLS_TRACE_ENABLED: 'false',
+          AWS_XRAY_MANUAL_MODE: 'true',
           // The batch responses are this command's output: no EMF lines in between.
           POWERTOOLS_METRICS_DISABLED: 'true',
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
