@@ -73,6 +73,8 @@ const main = async () => {
     onStreamBatch: (batch) => {
       if (batch.functionName === 'dispatchAlertChange') dispatcherInvocations += 1;
       if (batch.functionName !== 'evaluateMetrics') return;
+      // A tumbling window's final invocation carries no records: not a batch of the figures.
+      if (batch.event.Records.length === 0) return;
       const probes = batch.event.Records.flatMap((r) => {
         const id = r.dynamodb?.NewImage?.stationId?.S;
         return id?.includes('_PROBE_') ? [id] : [];
@@ -84,23 +86,28 @@ const main = async () => {
         probes,
       });
     },
-    ...(config.batchWindowS === undefined
+    ...(config.batchWindowS === undefined && config.tumblingWindowS === undefined
       ? {}
       : {
           streamSettings: (functionName, settings) =>
             functionName === 'evaluateMetrics'
-              ? { ...settings, batchWindowSeconds: config.batchWindowS ?? settings.batchWindowSeconds }
+              ? {
+                  ...settings,
+                  batchWindowSeconds: config.batchWindowS ?? settings.batchWindowSeconds,
+                  tumblingWindowSeconds: config.tumblingWindowS ?? settings.tumblingWindowSeconds,
+                }
               : settings,
         }),
   });
   const dynamodbPort = new URL(runtime.dynamodbEndpoint).port;
   const javaPid = await dynamoDbLocalJava(dynamodbPort);
   const stream = runtime.definition.functions.evaluateMetrics?.events?.find((e) => e.stream !== undefined)
-    ?.stream as { batchSize?: number; batchWindow?: number } | undefined;
+    ?.stream as { batchSize?: number; batchWindow?: number; tumblingWindowInSeconds?: number } | undefined;
   const mapping = {
     batchSize: stream?.batchSize ?? 100,
     batchWindowS: config.batchWindowS ?? stream?.batchWindow ?? 0,
-    overridden: config.batchWindowS !== undefined,
+    tumblingWindowS: config.tumblingWindowS ?? stream?.tumblingWindowInSeconds ?? 0,
+    overridden: config.batchWindowS !== undefined || config.tumblingWindowS !== undefined,
     // The runtime is started without pollIntervalMs: the poller's default, Lambda's 4 polls a second.
     pollIntervalMs: 250,
   };

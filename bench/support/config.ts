@@ -34,6 +34,8 @@ export interface PipelineBenchConfig {
   watchIntervalMs: number;
   /** evaluateMetrics' batchWindow instead of serverless.yml's, for what-if runs. */
   batchWindowS: number | undefined;
+  /** evaluateMetrics' tumblingWindowInSeconds instead of serverless.yml's (0: no window, so no memory). */
+  tumblingWindowS: number | undefined;
   /** Seconds of idle calibration (runtime alone, then with the alert watcher); 0 skips it. */
   idleS: number;
   /** Untimed full load first: grows the function pools and lets DynamoDB Local's JVM compile its hot paths. */
@@ -60,6 +62,10 @@ export const pipelineBenchConfig = (): PipelineBenchConfig => ({
     process.env.BENCH_BATCH_WINDOW_S === undefined || process.env.BENCH_BATCH_WINDOW_S.trim() === ''
       ? undefined
       : Math.round(envNumber('BENCH_BATCH_WINDOW_S', 1)),
+  tumblingWindowS:
+    process.env.BENCH_TUMBLING_WINDOW_S === undefined || process.env.BENCH_TUMBLING_WINDOW_S.trim() === ''
+      ? undefined
+      : Math.min(900, Math.round(envNumber('BENCH_TUMBLING_WINDOW_S', 900))),
   warmupS: envNumber('BENCH_WARMUP_S', 10),
   idleS: envNumber('BENCH_IDLE_S', 4),
   keep: process.env.BENCH_KEEP === '1',

@@ -15,7 +15,13 @@ import { ms, round, roundDistribution } from './stats';
 export interface Measurements {
   config: PipelineBenchConfig;
   /** evaluateMetrics' mapping as run. */
-  mapping: { batchSize: number; batchWindowS: number; overridden: boolean; pollIntervalMs: number };
+  mapping: {
+    batchSize: number;
+    batchWindowS: number;
+    tumblingWindowS: number;
+    overridden: boolean;
+    pollIntervalMs: number;
+  };
   evaluator: EvaluatorBatch[];
   dispatcherInvocations: number;
   /** The runtime idle, then idle with the alert watcher reading (and how many reads it made). */
@@ -264,8 +270,9 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
   const yesNo = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : 'MISSED');
   const b = latency.breakdown;
   const lines = [
-    `pipeline through the local runtime: evaluateMetrics batchSize ${m.mapping.batchSize}, batchWindow ${m.mapping.batchWindowS} s` +
-      `${m.mapping.overridden ? ' (BENCH_BATCH_WINDOW_S, not serverless.yml)' : ''}, stream poll ${m.mapping.pollIntervalMs} ms; ` +
+    `pipeline through the local runtime: evaluateMetrics batchSize ${m.mapping.batchSize}, batchWindow ${m.mapping.batchWindowS} s, ` +
+      `tumblingWindow ${m.mapping.tumblingWindowS} s` +
+      `${m.mapping.overridden ? ' (BENCH_ overrides, not serverless.yml)' : ''}, stream poll ${m.mapping.pollIntervalMs} ms; ` +
       `${m.machine.cpus} CPUs, load average ${m.machine.loadAverageAtStart} at start, ${m.machine.loadAverageAtEnd} at end`,
     `latency @ ${config.rate}/s offered, ${round(send.achievedRate, 1)}/s achieved (${round(send.acceptedRate, 1)}/s accepted) for ${config.durationS} s: ` +
       `p50 ${ms(latency.latency.p50)}, p90 ${ms(latency.latency.p90)}, p99 ${ms(latency.latency.p99)}, max ${ms(latency.latency.max)} over ${latency.samples} probes` +
