@@ -5,7 +5,15 @@ import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { config, required } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import { countAlert, countRecords, logAlertCreated, logger, observe, tracer } from '../src/observability';
+import {
+  countAlert,
+  countRecords,
+  countStationsRead,
+  logAlertCreated,
+  logger,
+  observe,
+  tracer,
+} from '../src/observability';
 import { parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
@@ -27,7 +35,7 @@ const history = new StationHistory({
 
 /** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
 export const handler = middy(async (event: DynamoDBStreamEvent) => {
-  const { batchItemFailures, state } = await evaluateBatch(
+  const { batchItemFailures, state, stationsRead } = await evaluateBatch(
     event,
     deps,
     {
@@ -55,5 +63,6 @@ export const handler = middy(async (event: DynamoDBStreamEvent) => {
     },
     history,
   );
+  countStationsRead(stationsRead);
   return state ? { batchItemFailures, state } : { batchItemFailures };
 }).use(observe());

@@ -11,6 +11,7 @@ export const FlowMetric = {
   RecordsProcessed: 'RecordsProcessed',
   RecordsSkipped: 'RecordsSkipped',
   RecordsFailed: 'RecordsFailed',
+  StationsRead: 'StationsRead',
   AlertsCreated: 'AlertsCreated',
   AlertsDeduplicated: 'AlertsDeduplicated',
   AlertsApproved: 'AlertsApproved',
@@ -31,6 +32,7 @@ export const FLOW_METRIC_UNITS: Readonly<Record<FlowMetric, MetricUnitValue>> = 
   RecordsProcessed: MetricUnit.Count,
   RecordsSkipped: MetricUnit.Count,
   RecordsFailed: MetricUnit.Count,
+  StationsRead: MetricUnit.Count,
   AlertsCreated: MetricUnit.Count,
   AlertsDeduplicated: MetricUnit.Count,
   AlertsApproved: MetricUnit.Count,
@@ -91,6 +93,12 @@ export const countReadings = (kind: 'Received' | 'Rejected', n: number): void =>
 /** Stream records a consumer handled, by outcome; dimension Function. */
 export const countRecords = (fn: FunctionKey, kind: 'Processed' | 'Skipped' | 'Failed', n: number): void =>
   emitFlowMetric(`Records${kind}`, n, { Function: fn });
+
+/**
+ * Stations whose window the evaluator read from the table in one invocation; against RecordsProcessed it
+ * shows how much the station history saves (near 0 in steady state, every station after a new window).
+ */
+export const countStationsRead = (n: number): void => emitFlowMetric(FlowMetric.StationsRead, n);
 
 /** One alert written or merged into an open one; dimensions AlertType and Severity. */
 export const countAlert = (

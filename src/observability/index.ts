@@ -9,6 +9,7 @@ export {
   countNotificationsSent,
   countReadings,
   countRecords,
+  countStationsRead,
   countWorkflow,
   emitFlowMetric,
   FLOW_METRIC_UNITS,

@@ -51,6 +51,7 @@ describe('the FlowMetric catalogue', () => {
         'RecordsProcessed',
         'RecordsSkipped',
         'RecordsFailed',
+        'StationsRead',
         'AlertsCreated',
         'AlertsDeduplicated',
         'AlertsApproved',
