@@ -14,4 +14,4 @@ export {
   type RuleThresholds,
   RuleThresholdsError,
 } from './thresholds';
-export { DEFAULT_WINDOW_MS, windowFor } from './window';
+export { DEFAULT_WINDOW_MS, firstIndexAtOrAfter, windowFor } from './window';

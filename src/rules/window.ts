@@ -17,7 +17,7 @@ const firstIndexAfter = (sorted: readonly Metric[], ts: number): number => {
 };
 
 /** First index whose timestamp is >= `ts` (sorted ascending). */
-const firstIndexAtOrAfter = (sorted: readonly Metric[], ts: number): number => {
+export const firstIndexAtOrAfter = (sorted: readonly Metric[], ts: number): number => {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

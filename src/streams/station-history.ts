@@ -1,4 +1,5 @@
 import type { Metric } from '../domain/types';
+import { firstIndexAtOrAfter as indexAtOrAfter } from '../rules';
 
 /**
  * The evaluator's memory of each station's recent readings, so a steady stream is evaluated without a
@@ -46,18 +47,6 @@ interface ShardMemory {
   /** The token this instance issued last for the shard; undefined until the first seal. */
   token: string | undefined;
 }
-
-/** First index whose timestamp is >= ts. */
-const indexAtOrAfter = (readings: readonly Metric[], ts: number): number => {
-  let low = 0;
-  let high = readings.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((readings[mid] as Metric).timestamp >= ts) high = mid;
-    else low = mid + 1;
-  }
-  return low;
-};
 
 /** One shard's history, for the duration of one invocation. */
 export interface ShardHistory {

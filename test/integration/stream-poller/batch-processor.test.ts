@@ -1,9 +1,8 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type BatchContext, processBatch } from '../../../src/local/stream-poller/batch-processor';
-import type { DeadLetterEntry } from '../../../src/local/stream-poller/dead-letter';
+import { processBatch } from '../../../src/local/stream-poller/batch-processor';
 import type { StreamEntry } from '../../../src/local/stream-poller/lambda-record';
-import { settingsWith } from './support';
+import { offlineBatchContext, settingsWith } from './support';
 
 // Unit tests of the retry/bisect rules without DynamoDB: the counting is easiest to pin down here.
 
@@ -31,30 +30,17 @@ const harness = (
   options: { stopAfterCalls?: number } = {},
 ) => {
   const calls: number[][] = [];
-  const commits: number[] = [];
-  const deadLetters: DeadLetterEntry[] = [];
-  const ctx: BatchContext = {
-    shardId: 'shardId-1',
-    streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x',
-    functionName: 'fn',
-    functionArn: 'arn:aws:lambda:ddblocal:000000000000:function:fn',
-    settings: settingsWith(overrides),
-    invoke: async (event) => {
+  const { ctx, commits, deadLetters } = offlineBatchContext(
+    settingsWith(overrides),
+    async (event) => {
       calls.push(ids(event));
       return behaviour(event, calls.length);
     },
-    deadLetter: async (e) => {
-      deadLetters.push(e);
+    {
+      now: NOW,
+      stopping: () => options.stopAfterCalls !== undefined && calls.length >= options.stopAfterCalls,
     },
-    commit: async (sequenceNumber) => {
-      commits.push(Number(sequenceNumber));
-    },
-    retryDelayMs: 0,
-    sleep: async () => true,
-    stopping: () => options.stopAfterCalls !== undefined && calls.length >= options.stopAfterCalls,
-    now: () => NOW,
-    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  };
+  );
   return { ctx, calls, commits, deadLetters };
 };
 

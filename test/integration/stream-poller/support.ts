@@ -20,6 +20,8 @@ import {
   type StreamPoller,
   type StreamPollerOptions,
 } from '../../../src/local/stream-poller';
+import type { BatchContext } from '../../../src/local/stream-poller/batch-processor';
+import type { StreamInvoke } from '../../../src/local/stream-poller/types';
 import { createTestTables, type TestTables } from '../../support/tables';
 
 /** Lambda's defaults, plus a destination so discarded records reach the recording dead letter. */
@@ -176,4 +178,37 @@ export const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Prom
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+};
+
+/**
+ * A BatchContext for processBatch without DynamoDB or waiting: commits (as numbers) and dead letters are
+ * recorded, the clock stands at `now`, and `stopping` says when the poller would be stopping.
+ */
+export const offlineBatchContext = (
+  settings: StreamMappingSettings,
+  invoke: StreamInvoke,
+  options: { now: number; stopping?: () => boolean },
+) => {
+  const commits: number[] = [];
+  const deadLetters: DeadLetterEntry[] = [];
+  const ctx: BatchContext = {
+    shardId: 'shardId-1',
+    streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x',
+    functionName: 'fn',
+    functionArn: 'arn:aws:lambda:ddblocal:000000000000:function:fn',
+    settings,
+    invoke,
+    deadLetter: async (entry) => {
+      deadLetters.push(entry);
+    },
+    commit: async (sequenceNumber) => {
+      commits.push(Number(sequenceNumber));
+    },
+    retryDelayMs: 0,
+    sleep: async () => true,
+    stopping: options.stopping ?? (() => false),
+    now: () => options.now,
+    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  };
+  return { ctx, commits, deadLetters };
 };

@@ -5,7 +5,6 @@ import {
   processBatch,
   processRecords,
 } from '../../../src/local/stream-poller/batch-processor';
-import type { DeadLetterEntry } from '../../../src/local/stream-poller/dead-letter';
 import type { StreamEntry } from '../../../src/local/stream-poller/lambda-record';
 import { batchLength, isTimeWindowEvent, windowAt } from '../../../src/local/stream-poller/tumbling-window';
 import type {
@@ -13,7 +12,15 @@ import type {
   DynamoDBTimeWindowEventResponse,
   WindowState,
 } from '../../../src/local/stream-poller/types';
-import { createStreamFixture, keyOf, type StreamFixture, sequenceOf, settingsWith, waitFor } from './support';
+import {
+  createStreamFixture,
+  keyOf,
+  offlineBatchContext,
+  type StreamFixture,
+  sequenceOf,
+  settingsWith,
+  waitFor,
+} from './support';
 
 type AnyEvent = DynamoDBStreamEvent | DynamoDBTimeWindowEvent;
 type Response =
@@ -62,32 +69,19 @@ const harness = (
   const events: DynamoDBTimeWindowEvent[] = [];
   // What each invocation received, copied before the handler can touch it.
   const received: { ids: number[]; state: WindowState; final: boolean }[] = [];
-  const commits: number[] = [];
-  const deadLetters: DeadLetterEntry[] = [];
-  const ctx: BatchContext = {
-    shardId: 'shardId-1',
-    streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x',
-    functionName: 'fn',
-    functionArn: 'arn:aws:lambda:ddblocal:000000000000:function:fn',
-    settings: settingsWith({ tumblingWindowSeconds: 2, ...overrides }),
-    invoke: async (event) => {
+  const { ctx, commits, deadLetters } = offlineBatchContext(
+    settingsWith({ tumblingWindowSeconds: 2, ...overrides }),
+    async (event) => {
       const e = windowed(event);
       events.push(structuredClone(e));
       received.push({ ids: ids(e), state: structuredClone(e.state), final: e.isFinalInvokeForWindow });
       return behaviour(e, events.length);
     },
-    deadLetter: async (e) => {
-      deadLetters.push(e);
+    {
+      now: T0,
+      stopping: () => options.stopAfterCalls !== undefined && events.length >= options.stopAfterCalls,
     },
-    commit: async (sequenceNumber) => {
-      commits.push(Number(sequenceNumber));
-    },
-    retryDelayMs: 0,
-    sleep: async () => true,
-    stopping: () => options.stopAfterCalls !== undefined && events.length >= options.stopAfterCalls,
-    now: () => T0,
-    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  };
+  );
   return { ctx, events, received, commits, deadLetters };
 };
 
