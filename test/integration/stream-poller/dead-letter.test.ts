@@ -77,7 +77,8 @@ describe('stream poller: on-failure destination', () => {
     broken = false;
     await fx.putAlerts(['d4', 'd5']);
     await poller.idle();
-    expect(handler.batches.slice(3)).toEqual([['d4', 'd5']]);
+    // The poller keeps polling: the two writes can land in one read or in two, either is one delivery each.
+    expect(handler.batches.slice(3).flat()).toEqual(['d4', 'd5']);
     expect(fx.deadLetters).toHaveLength(1);
   });
 
