@@ -36,34 +36,39 @@ const onFailureSchema = z
     return typeof arn === 'string' ? arn : arn.logicalId;
   });
 
-const streamEventSchema = z.strictObject({
-  type: z.literal('dynamodb'),
-  arn: getAttSchema.refine((ref) => ref.attribute === 'StreamArn', {
-    message: 'a DynamoDB stream event needs arn: !GetAtt <Table>.StreamArn',
-  }),
-  batchSize: z.number().int().min(1).max(10_000).default(100),
-  batchWindow: z.number().int().min(0).max(300).default(0),
-  // The framework's own default when startingPosition is omitted.
-  startingPosition: z.enum(['LATEST', 'TRIM_HORIZON']).default('TRIM_HORIZON'),
-  bisectBatchOnFunctionError: z.boolean().default(false),
-  maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(-1),
-  maximumRecordAgeInSeconds: z
-    .number()
-    .int()
-    .refine((value) => value === -1 || (value >= 60 && value <= 604_800), {
-      message: 'must be -1 or between 60 and 604800 (Lambda rejects anything else)',
-    })
-    .default(-1),
-  functionResponseType: z.literal('ReportBatchItemFailures').optional(),
-  filterPatterns: z.array(filterPatternSchema).default([]),
-  destinations: z.strictObject({ onFailure: onFailureSchema }).optional(),
-  enabled: z.boolean().default(true),
-  // Accepted so a deployed tuning does not break the local runtime; locally each shard runs one batch at a
-  // time, which is the strictest ordering Lambda can give (documented in docs/local-stream-pollers.md).
-  parallelizationFactor: z.number().int().min(1).max(10).optional(),
-  // TumblingWindowInSeconds: 0 turns windows off, as in Lambda.
-  tumblingWindowInSeconds: z.number().int().min(0).max(900).default(0),
-});
+const streamEventSchema = z
+  .strictObject({
+    type: z.literal('dynamodb'),
+    arn: getAttSchema.refine((ref) => ref.attribute === 'StreamArn', {
+      message: 'a DynamoDB stream event needs arn: !GetAtt <Table>.StreamArn',
+    }),
+    batchSize: z.number().int().min(1).max(10_000).default(100),
+    batchWindow: z.number().int().min(0).max(300).default(0),
+    // The framework's own default when startingPosition is omitted.
+    startingPosition: z.enum(['LATEST', 'TRIM_HORIZON']).default('TRIM_HORIZON'),
+    bisectBatchOnFunctionError: z.boolean().default(false),
+    maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(-1),
+    maximumRecordAgeInSeconds: z
+      .number()
+      .int()
+      .refine((value) => value === -1 || (value >= 60 && value <= 604_800), {
+        message: 'must be -1 or between 60 and 604800 (Lambda rejects anything else)',
+      })
+      .default(-1),
+    functionResponseType: z.literal('ReportBatchItemFailures').optional(),
+    filterPatterns: z.array(filterPatternSchema).default([]),
+    destinations: z.strictObject({ onFailure: onFailureSchema }).optional(),
+    enabled: z.boolean().default(true),
+    // Accepted so a deployed tuning does not break the local runtime; locally each shard runs one batch at a
+    // time, which is the strictest ordering Lambda can give (documented in docs/local-stream-pollers.md).
+    parallelizationFactor: z.number().int().min(1).max(10).optional(),
+    // TumblingWindowInSeconds: 0 turns windows off, as in Lambda.
+    tumblingWindowInSeconds: z.number().int().min(0).max(900).default(0),
+  })
+  .refine((s) => !(s.tumblingWindowInSeconds > 0 && (s.parallelizationFactor ?? 1) > 1), {
+    message: 'tumblingWindowInSeconds needs parallelizationFactor 1 (Lambda rejects the combination)',
+    path: ['parallelizationFactor'],
+  });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

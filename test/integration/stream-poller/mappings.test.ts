@@ -109,6 +109,7 @@ describe('eventSourceMappingsOf', () => {
     [{ tumblingWindowInSeconds: 901 }, 'tumblingWindowInSeconds'],
     [{ tumblingWindowInSeconds: -1 }, 'tumblingWindowInSeconds'],
     [{ tumblingWindowInSeconds: 1.5 }, 'tumblingWindowInSeconds'],
+    [{ tumblingWindowInSeconds: 60, parallelizationFactor: 2 }, 'needs parallelizationFactor 1'],
     [{ filterPatterns: [{ eventName: 'INSERT' }] }, 'leaves must be arrays of rules'],
     [{ filterPatterns: [{ eventName: [{ wildcard: 'IN*' }] }] }, "unsupported operator 'wildcard'"],
     [{ arn: { 'Fn::GetAtt': ['MetricsTable', 'Arn'] } }, 'needs arn: !GetAtt <Table>.StreamArn'],
