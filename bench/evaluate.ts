@@ -18,8 +18,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/loca
 import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
 import { DEFAULT_THRESHOLDS, evaluateWindow } from '../src/rules';
 import { decodeRecord } from '../src/streams/decode';
-import { type DynamoDBTimeWindowEvent, evaluateBatch } from '../src/streams/evaluate-batch';
+import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
+import type { DynamoDBTimeWindowEvent } from '../src/streams/time-window-event';
 import type { EvaluateDeps } from '../src/use-cases/evaluate-metrics';
 import { metricInserted, streamEvent } from '../test/support/stream-records';
 import { measureRuleEngine } from './rule-engine';
@@ -153,6 +154,9 @@ const main = async () => {
           window: { start: new Date(T0).toISOString(), end: new Date(T0 + 900_000).toISOString() },
           state,
           shardId: 'bench-shard',
+          eventSourceARN: 'bench-stream',
+          isFinalInvokeForWindow: false,
+          isWindowTerminatedEarly: false,
         };
         state = (await evaluateBatch(windowEvent, deps, {}, history)).state ?? {};
       },

@@ -10,24 +10,7 @@ import {
 } from '../use-cases/evaluate-metrics';
 import { compareSequenceNumbers, decodeRecord, sequenceNumberOf } from './decode';
 import { HISTORY_TOKEN_KEY, type ShardHistory, type StationHistory } from './station-history';
-
-/**
- * What Lambda sends when the mapping has tumbling windows (aws-lambda has no type for it): the records,
- * the shard, and the state the shard's previous invocation returned.
- */
-export interface DynamoDBTimeWindowEvent extends DynamoDBStreamEvent {
-  window: { start: string; end: string };
-  state?: Record<string, unknown>;
-  shardId: string;
-  eventSourceARN?: string;
-  isFinalInvokeForWindow?: boolean;
-  isWindowTerminatedEarly?: boolean;
-}
-
-export const isTimeWindowEvent = (event: DynamoDBStreamEvent): event is DynamoDBTimeWindowEvent => {
-  const candidate = event as Partial<DynamoDBTimeWindowEvent>;
-  return typeof candidate.shardId === 'string' && typeof candidate.window === 'object';
-};
+import { isTimeWindowEvent } from './time-window-event';
 
 export interface EvaluateBatchHooks {
   onAlert?(outcome: RaiseOutcome, candidate: AlertCandidate, sequenceNumber: string): void;
@@ -88,7 +71,7 @@ export const evaluateBatch = async (
   const stations = new Map<string, StreamedMetric[]>();
   const windowed = isTimeWindowEvent(event);
   const shard =
-    windowed && history ? history.resume(event.shardId, event.state?.[HISTORY_TOKEN_KEY]) : undefined;
+    windowed && history ? history.resume(event.shardId, event.state[HISTORY_TOKEN_KEY]) : undefined;
 
   for (const record of event.Records as DynamoDBRecord[]) {
     try {

@@ -88,7 +88,4 @@ export const timeWindowEvent = (
   isWindowTerminatedEarly: false,
 });
 
-/** Tells a tumbling-window event from a plain one (for handlers and hooks that receive both). */
-export const isTimeWindowEvent = (
-  event: DynamoDBStreamEvent | DynamoDBTimeWindowEvent,
-): event is DynamoDBTimeWindowEvent => 'window' in event && 'isFinalInvokeForWindow' in event;
+export { isTimeWindowEvent } from '../../streams/time-window-event';

@@ -1,4 +1,8 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  DynamoDBTimeWindowEvent,
+  DynamoDBTimeWindowEventResponse,
+} from '../../streams/time-window-event';
 
 export type StartingPosition = 'LATEST' | 'TRIM_HORIZON';
 
@@ -45,26 +49,11 @@ export interface EventSourceMapping {
   settings: StreamMappingSettings;
 }
 
-/** A tumbling window's state: the JSON object the function returned last for the window. */
-export type WindowState = Record<string, unknown>;
-
-/**
- * The event of a mapping with tumbling windows, as Lambda documents DynamodbTimeWindowEvent
- * (@types/aws-lambda only has the Kinesis variant, so it is defined here). `window` bounds are ISO strings.
- */
-export interface DynamoDBTimeWindowEvent extends DynamoDBStreamEvent {
-  window: { start: string; end: string };
-  state: WindowState;
-  shardId: string;
-  eventSourceARN: string;
-  isFinalInvokeForWindow: boolean;
-  isWindowTerminatedEarly: boolean;
-}
-
-/** With tumbling windows the response must carry `state`; without it Lambda counts the invocation as failed. */
-export interface DynamoDBTimeWindowEventResponse extends Partial<DynamoDBBatchResponse> {
-  state: WindowState;
-}
+export type {
+  DynamoDBTimeWindowEvent,
+  DynamoDBTimeWindowEventResponse,
+  WindowState,
+} from '../../streams/time-window-event';
 
 /**
  * How the poller calls the function: the real handler locally, a recording fake in tests. The event is a

@@ -2,8 +2,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertIdFor } from '../../../src/domain/ids';
 import type { Metric } from '../../../src/domain/types';
-import { type DynamoDBTimeWindowEvent, evaluateBatch } from '../../../src/streams/evaluate-batch';
+import { evaluateBatch } from '../../../src/streams/evaluate-batch';
 import { HISTORY_TOKEN_KEY, StationHistory } from '../../../src/streams/station-history';
+import type { DynamoDBTimeWindowEvent } from '../../../src/streams/time-window-event';
 import { metricInserted, streamEvent } from '../../support/stream-records';
 import { createEvaluatorFixture, type EvaluatorFixture, MINUTE, reading, T0 } from './support';
 
