@@ -7,6 +7,7 @@ import { alertIdFor } from '../../../src/domain/ids';
 import type { AlertCandidate } from '../../../src/domain/ports';
 import type { Alert, AlertType, AuditEvent, Metric } from '../../../src/domain/types';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/dynamodb-local';
+import { metric } from '../../unit/rules/metric-factory';
 
 /** A document client of its own on DynamoDB Local, so a test can spy on its `send` alone. */
 export const localDoc = (endpoint: string): DynamoDBDocumentClient =>
@@ -18,19 +19,8 @@ export const recordingSleep = () => {
   return { delays, sleep: async (ms: number) => void delays.push(ms) };
 };
 
-export const metricAt = (stationId: string, timestamp: number, overrides: Partial<Metric> = {}): Metric => ({
-  stationId,
-  timestamp,
-  swapRate: 12,
-  demandSurge: false,
-  chargerUptime: 98.5,
-  chargerHealth: 'healthy',
-  chargedBatteries: 20,
-  unchargedBatteries: 4,
-  errorLogs: [],
-  faultPatterns: [],
-  ...overrides,
-});
+export const metricAt = (stationId: string, timestamp: number, overrides: Partial<Metric> = {}): Metric =>
+  metric({ stationId, timestamp, swapRate: 12, chargerUptime: 98.5, ...overrides });
 
 export const alertFixture = (overrides: Partial<Alert> = {}): Alert => ({
   alertId: overrides.alertId ?? randomUUID(),
