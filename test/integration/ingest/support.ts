@@ -6,6 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { resetConfig } from '../../../src/config';
+import { httpApiEvent } from '../../support/http-api-event';
 import type { TestTables } from '../../support/tables';
 
 export type IngestHandler = (
@@ -51,41 +52,13 @@ export const lambdaContext = (): Context => ({
 export const postMetricsEvent = (
   body: string | undefined,
   options: { headers?: Record<string, string>; isBase64Encoded?: boolean; sub?: string } = {},
-): APIGatewayProxyEventV2WithJWTAuthorizer => {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: 'POST /metrics',
-    rawPath: '/metrics',
-    rawQueryString: '',
-    headers: options.headers ?? { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: 'POST',
-        path: '/metrics',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'vitest',
-      },
-      requestId: randomUUID(),
-      routeKey: 'POST /metrics',
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: { claims: { sub: options.sub ?? 'station-gateway' }, scopes: ['metrics/write'] },
-      },
-    },
+): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  httpApiEvent({
+    ...(options.headers ? { headers: options.headers } : {}),
     isBase64Encoded: options.isBase64Encoded ?? false,
+    claims: { sub: options.sub ?? 'station-gateway' },
     ...(body === undefined ? {} : { body }),
-  };
-};
+  });
 
 /** A valid metric as a station sends it. */
 export const validMetric = (

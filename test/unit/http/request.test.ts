@@ -3,42 +3,10 @@ import { AlertNotFoundError, AlertNotPendingError, ValidationError } from '../..
 import { UnauthorizedError } from '../../../src/http/errors';
 import { callerOf, type HttpApiEvent, jsonBody } from '../../../src/http/request';
 import { errorResponse } from '../../../src/http/response';
+import { httpApiEvent } from '../../support/http-api-event';
 
-const event = (overrides: Partial<HttpApiEvent> & { claims?: Record<string, string> }): HttpApiEvent => {
-  const { claims, ...rest } = overrides;
-  return {
-    version: '2.0',
-    routeKey: 'POST /metrics',
-    rawPath: '/metrics',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: 'POST',
-        path: '/metrics',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'test',
-      },
-      requestId: 'r1',
-      routeKey: 'POST /metrics',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: { claims: claims ?? { sub: 'ops-1' }, scopes: [] },
-      },
-    },
-    ...rest,
-  } as HttpApiEvent;
-};
+const event = (overrides: Partial<HttpApiEvent> & { claims?: Record<string, string> }): HttpApiEvent =>
+  httpApiEvent({ claims: { sub: 'ops-1' }, scopes: [], ...overrides });
 
 describe('jsonBody', () => {
   it('parses JSON, also base64-encoded and with a charset', () => {
