@@ -5,26 +5,42 @@ import { CHARGER_HEALTHS, type Metric } from './types';
 /** How far ahead of the receiver's clock a station's timestamp may be (clock skew). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
-/** The metric a station sends. `now` bounds the timestamp: not more than 5 minutes in the future. */
-export const metricInputSchema = (now: number) =>
-  z
-    .object({
-      stationId: z.string().trim().min(1, 'must be a non-empty string'),
-      timestamp: z
-        .number()
-        .int('must be an integer epoch in milliseconds')
-        .positive('must be a positive epoch in milliseconds')
-        .max(now + MAX_FUTURE_SKEW_MS, 'must not be more than 5 minutes in the future'),
-      swapRate: z.number().min(0, 'must be >= 0'),
-      demandSurge: z.boolean(),
-      chargerUptime: z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
-      chargerHealth: z.enum(CHARGER_HEALTHS),
-      chargedBatteries: z.number().int('must be an integer').min(0, 'must be >= 0'),
-      unchargedBatteries: z.number().int('must be an integer').min(0, 'must be >= 0'),
-      errorLogs: z.array(z.string()),
-      faultPatterns: z.array(z.string()),
-    })
-    .strict();
+/**
+ * The receiver's clock for the timestamp's future bound, set by each parse just before it runs. Zod
+ * compiles a schema on its first parse, which costs far more than a parse (most of an ingest
+ * invocation's CPU when the schema was built per request), so the schemas are built once and read the
+ * bound from here; a parse is synchronous, so no other parse can see another request's clock.
+ */
+let receivedAt = 0;
+
+const timestampField = z
+  .number()
+  .int('must be an integer epoch in milliseconds')
+  .positive('must be a positive epoch in milliseconds');
+
+const metricFields = (timestamp: typeof timestampField) => ({
+  stationId: z.string().trim().min(1, 'must be a non-empty string'),
+  timestamp,
+  swapRate: z.number().min(0, 'must be >= 0'),
+  demandSurge: z.boolean(),
+  chargerUptime: z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
+  chargerHealth: z.enum(CHARGER_HEALTHS),
+  chargedBatteries: z.number().int('must be an integer').min(0, 'must be >= 0'),
+  unchargedBatteries: z.number().int('must be an integer').min(0, 'must be >= 0'),
+  errorLogs: z.array(z.string()),
+  faultPatterns: z.array(z.string()),
+});
+
+/** The metric a station sends: the timestamp not more than 5 minutes ahead of `receivedAt`. */
+const metricInputSchema = z
+  .object(
+    metricFields(
+      timestampField.refine((timestamp) => timestamp <= receivedAt + MAX_FUTURE_SKEW_MS, {
+        message: 'must not be more than 5 minutes in the future',
+      }),
+    ),
+  )
+  .strict();
 
 export const MAX_METRICS_PER_REQUEST = 500;
 
@@ -37,7 +53,8 @@ const issuesOf = (error: z.ZodError, index?: number): FieldIssue[] =>
 
 /** Parses one metric; throws ValidationError listing every wrong field. */
 export const parseMetric = (input: unknown, now: number): Metric => {
-  const result = metricInputSchema(now).safeParse(input);
+  receivedAt = now;
+  const result = metricInputSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid metric', issuesOf(result.error));
   return result.data;
 };
@@ -58,11 +75,11 @@ export const parseMetricBatch = (input: unknown, now: number): Metric[] => {
       { path: '(root)', message: `must hold at most ${MAX_METRICS_PER_REQUEST} metrics` },
     ]);
   }
-  const schema = metricInputSchema(now);
+  receivedAt = now;
   const metrics: Metric[] = [];
   const issues: FieldIssue[] = [];
   items.forEach((item, index) => {
-    const result = schema.safeParse(item);
+    const result = metricInputSchema.safeParse(item);
     if (result.success) metrics.push(result.data);
     else issues.push(...issuesOf(result.error, Array.isArray(input) ? index : undefined));
   });
@@ -74,7 +91,9 @@ export const parseMetricBatch = (input: unknown, now: number): Metric[] => {
  * A metric as stored (a stream image): the same fields plus `ttl`, without the future bound, which
  * only applies when a station sends it.
  */
-const storedMetricSchema = metricInputSchema(Number.MAX_SAFE_INTEGER).extend({ ttl: z.number().optional() });
+const storedMetricSchema = z
+  .object({ ...metricFields(timestampField), ttl: z.number().optional() })
+  .strict();
 
 export const parseStoredMetric = (item: unknown): Metric => {
   const result = storedMetricSchema.safeParse(item);
