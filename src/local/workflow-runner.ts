@@ -12,7 +12,6 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { handler as planRemediationHandler } from '../../handlers/plan-remediation';
 import { lambdaContext } from './lambda-context';
 
 /**
@@ -216,11 +215,12 @@ const lambdaInvoke =
 
 const taskHandlersFor = (definition: StateMachineDefinition, options: LocalWorkflowOptions) => {
   const functions = options.lambdaFunctions ?? {
-    [options.substitutions.PlanRemediationFunctionArn ?? 'planRemediation']: (payload: unknown) =>
-      planRemediationHandler(
-        payload as Parameters<typeof planRemediationHandler>[0],
-        lambdaContext('planRemediation'),
-      ),
+    // Loaded on first use: the handler brings Powertools and the X-Ray SDK (whose automatic mode
+    // tracks every promise), which the local runtime's main thread, binding lambdaFunctions, never needs.
+    [options.substitutions.PlanRemediationFunctionArn ?? 'planRemediation']: async (payload: unknown) => {
+      const { handler } = await import('../../handlers/plan-remediation');
+      return handler(payload as Parameters<typeof handler>[0], lambdaContext('planRemediation'));
+    },
   };
   const byResource: Record<string, TaskHandler> = {
     [LAMBDA_INVOKE]: lambdaInvoke(functions),

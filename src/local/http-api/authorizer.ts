@@ -90,6 +90,14 @@ const tokenFrom = (headerValue: string | undefined): string | undefined => {
   return token ? token : undefined;
 };
 
+/** Distinct tokens whose signature check is remembered (a fleet's stations each hold one or a few). */
+const VERIFIED_TOKENS = 10_000;
+
+/** jose's own time check (seconds, no tolerance): a token whose exp or nbf no longer holds is checked anew. */
+const stillValid = (payload: JWTPayload, nowS: number): boolean =>
+  (typeof payload.exp !== 'number' || payload.exp > nowS) &&
+  (typeof payload.nbf !== 'number' || payload.nbf <= nowS);
+
 /**
  * The local JWT authorizer: the checks API Gateway makes before invoking the function (token present,
  * RSA signature by a key of the issuer's JWKS, iss, aud or client_id, exp, nbf, iat, then at least one of
@@ -99,6 +107,23 @@ export const createJwtAuthorizer = (
   issuer: TrustedIssuer,
 ): ((route: HttpRoute, headers: Readonly<Record<string, string>>) => Promise<Authorization>) => {
   const keys = createLocalJWKSet(issuer.jwks());
+  // An RSA signature check was most of the API's own CPU per request, and a station sends the same token
+  // with every reading. The issuer's keys never change while it runs, so a token that verified once
+  // verifies again: only its time claims are checked anew (a stale one goes through jose again, which
+  // then rejects it with its own reason). Oldest first out when full.
+  const verified = new Map<string, JWTPayload>();
+  const verify = async (token: string): Promise<JWTPayload> => {
+    const known = verified.get(token);
+    if (known && stillValid(known, Math.floor(Date.now() / 1000))) return known;
+    verified.delete(token);
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: issuer.issuerUrl,
+      algorithms: ACCEPTED_ALGORITHMS,
+    });
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value ?? '');
+    verified.set(token, payload);
+    return payload;
+  };
   return async (route, headers) => {
     const { authorizer } = route;
     if (!authorizer) return { allowed: true, jwt: undefined };
@@ -106,10 +131,7 @@ export const createJwtAuthorizer = (
     if (!token) return { ...unauthorized('no token'), wwwAuthenticate: 'Bearer' };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
-        issuer: issuer.issuerUrl,
-        algorithms: ACCEPTED_ALGORITHMS,
-      }));
+      payload = await verify(token);
     } catch (error) {
       return unauthorized(reasonOf(error));
     }

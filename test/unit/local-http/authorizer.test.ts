@@ -1,5 +1,5 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Authorization, createJwtAuthorizer } from '../../../src/local/http-api/authorizer';
 import { LocalTokenIssuer } from '../../../src/local/http-api/token-issuer';
 import { jwtRoute, testSigner } from './fixtures';
@@ -73,6 +73,43 @@ describe('the local JWT authorizer', () => {
     expect(denial(await authorize(route, bearer(token)))).toMatchObject({
       statusCode: 401,
       reason: 'the token has expired',
+    });
+  });
+
+  describe('a token it has already let through', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is refused once it expires, and while it is not valid yet', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await signer.sign(
+        { sub: 'station-7', scope: 'alerts/read', nbf: now - 10 },
+        { iat: now - 30, exp: now + 60 },
+      );
+      expect((await authorize(route, bearer(token))).allowed).toBe(true);
+      expect((await authorize(route, bearer(token))).allowed).toBe(true);
+
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime((now + 61) * 1000);
+      expect(denial(await authorize(route, bearer(token)))).toMatchObject({
+        statusCode: 401,
+        reason: 'the token has expired',
+      });
+      vi.setSystemTime((now - 20) * 1000);
+      expect(denial(await authorize(route, bearer(token)))).toMatchObject({
+        statusCode: 401,
+        reason: 'the token is not valid yet',
+      });
+      vi.setSystemTime(now * 1000);
+      expect((await authorize(route, bearer(token))).allowed).toBe(true);
+    });
+
+    it('is still checked against the scopes of each route', async () => {
+      const token = await signer.sign({ sub: 'station-7', scope: 'metrics/write' });
+      const writeRoute = jwtRoute({ scopes: ['metrics/write'] });
+      expect((await authorize(writeRoute, bearer(token))).allowed).toBe(true);
+      expect(denial(await authorize(route, bearer(token))).statusCode).toBe(403);
     });
   });
 
