@@ -16,16 +16,67 @@ export interface FunctionWorkerData {
   timeoutSeconds: number;
 }
 
+/** What the instance wrote, in the order it wrote it. */
+export type CapturedOutput = { stream: 'stdout' | 'stderr'; text: string }[];
+
 export type WorkerRequest = { id: number; event: unknown };
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+  | { id: number; ok: true; result: unknown; output: CapturedOutput }
+  | {
+      id: number;
+      ok: false;
+      error: { name: string; message: string; stack?: string };
+      output: CapturedOutput;
+    };
+/** Output written between invocations (module load, work a handler left running). */
+export type WorkerOutput = { output: CapturedOutput };
+export type WorkerMessage = WorkerReply | WorkerOutput | { ready: true; output: CapturedOutput };
 
 const data = workerData as FunctionWorkerData;
 const port = parentPort;
 if (!port) throw new Error('function-worker runs only as a worker thread');
 
-const module = (await import(pathToFileURL(data.modulePath).href)) as Record<string, unknown>;
+// A worker's stdout and stderr reach the main thread as a message per write, and a handler writes two or
+// three lines per invocation (log lines, its EMF metrics line). The instance collects them instead and
+// hands them over with the invocation's reply, in the order written: one message per invocation.
+let output: CapturedOutput = [];
+let flushScheduled = false;
+const takeOutput = (): CapturedOutput => {
+  const taken = output;
+  output = [];
+  return taken;
+};
+const flushOutput = (): void => {
+  flushScheduled = false;
+  if (output.length > 0) port.postMessage({ output: takeOutput() } satisfies WorkerOutput);
+};
+const capture = (stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): void => {
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    output.push({
+      stream: name,
+      text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'),
+    });
+    // Written outside an invocation, it would otherwise wait for the next one.
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushOutput);
+    }
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof stream.write;
+};
+capture(process.stdout, 'stdout');
+capture(process.stderr, 'stderr');
+
+let module: Record<string, unknown>;
+try {
+  module = (await import(pathToFileURL(data.modulePath).href)) as Record<string, unknown>;
+} catch (error) {
+  // What the module wrote before it failed (its init error log) is worth more than ever now.
+  flushOutput();
+  throw error;
+}
 const handler = module[data.exportName];
 if (typeof handler !== 'function')
   throw new Error(`${data.modulePath} has no exported function ${data.exportName}`);
@@ -36,15 +87,16 @@ port.on('message', (request: WorkerRequest) => {
   void (async () => {
     try {
       const result: unknown = await handler(request.event, context());
-      port.postMessage({ id: request.id, ok: true, result } satisfies WorkerReply);
+      port.postMessage({ id: request.id, ok: true, result, output: takeOutput() } satisfies WorkerReply);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       port.postMessage({
         id: request.id,
         ok: false,
         error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+        output: takeOutput(),
       } satisfies WorkerReply);
     }
   })();
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, output: takeOutput() });

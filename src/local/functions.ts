@@ -1,71 +1,114 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FunctionWorkerData, WorkerReply } from './function-worker';
+import type { CapturedOutput, FunctionWorkerData, WorkerMessage } from './function-worker';
 import { projectRoot, type ServiceDefinition } from './service-definition';
 
 /** A deployed function's handler, as the local runtime calls it. */
 export type LocalFunction = (event: unknown) => Promise<unknown>;
 
+/** How a function's instances have been used since it started. */
+export interface LocalFunctionStats {
+  /** Instances running or starting now. */
+  instances: number;
+  /** Invocations waiting for an instance now. */
+  queued: number;
+  invocations: number;
+  /** Invocations that found no idle instance and had to wait. */
+  waited: number;
+  /** The most invocations ever waiting at once. */
+  maxQueued: number;
+}
+
 export interface LocalFunctionPool {
   invoke: LocalFunction;
+  stats(): LocalFunctionStats;
   stop(): Promise<void>;
 }
 
 const WORKER = new URL('./function-worker.ts', import.meta.url);
 
-const startWorker = (data: FunctionWorkerData, env: Record<string, string>) => {
+// `node --cpu-prof` profiles the main thread only unless each worker is asked too (bench/pipeline's
+// profiling runs: docs/benchmarks.md).
+const profilingFlags = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+
+/** Hands an instance's output to this process's stdout and stderr, in order (where the log tap reads it). */
+const writeOutput = (output: CapturedOutput): void => {
+  let i = 0;
+  while (i < output.length) {
+    const stream = output[i]?.stream;
+    let text = '';
+    for (; i < output.length && output[i]?.stream === stream; i++) text += output[i]?.text ?? '';
+    (stream === 'stderr' ? process.stderr : process.stdout).write(text);
+  }
+};
+
+interface Instance {
+  ready: Promise<void>;
+  isReady: boolean;
+  busy: boolean;
+  /** Runs one invocation; the pool never calls it while the instance is busy. */
+  run(event: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+const startInstance = (
+  data: FunctionWorkerData,
+  env: Record<string, string>,
+  onExit: (instance: Instance) => void,
+): Instance => {
   // Workers load TypeScript through tsx, whatever loader the parent process runs under (tsx or vitest).
   const worker = new Worker(WORKER, {
     workerData: data,
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...profilingFlags, '--import', 'tsx'],
   });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let current: { id: number; resolve: (v: unknown) => void; reject: (e: Error) => void } | undefined;
   let nextId = 0;
-  let inFlight = 0;
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (message: WorkerReply | { ready: true }) => {
-      if ('ready' in message) return resolve();
-      const waiter = pending.get(message.id);
-      pending.delete(message.id);
-      inFlight -= 1;
-      if (!waiter) return;
-      if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(Object.assign(new Error(message.error.message), message.error));
-    });
-  });
-  worker.on('exit', (code) => {
-    for (const waiter of pending.values())
-      waiter.reject(new Error(`${data.qualifiedName} exited with code ${code}`));
-    pending.clear();
-  });
-  const send = (event: unknown) =>
-    new Promise<unknown>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, event });
-    });
-  // One invocation at a time per instance, as in Lambda; others wait their turn.
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    ready,
-    load: () => inFlight,
-    invoke: (event: unknown) => {
-      inFlight += 1;
-      const run = queue.catch(() => undefined).then(() => send(event));
-      queue = run;
-      return run;
-    },
+  let markReady: () => void = () => undefined;
+  let failStart: (error: Error) => void = () => undefined;
+  const instance: Instance = {
+    ready: new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failStart = reject;
+    }),
+    isReady: false,
+    busy: false,
+    run: (event) =>
+      new Promise<unknown>((resolve, reject) => {
+        current = { id: nextId++, resolve, reject };
+        worker.postMessage({ id: current.id, event });
+      }),
     stop: () => worker.terminate().then(() => undefined),
   };
+  worker.on('message', (message: WorkerMessage) => {
+    writeOutput(message.output);
+    if ('ready' in message) {
+      instance.isReady = true;
+      markReady();
+      return;
+    }
+    if (!('id' in message) || current?.id !== message.id) return;
+    const waiter = current;
+    current = undefined;
+    if (message.ok) waiter.resolve(message.result);
+    else waiter.reject(Object.assign(new Error(message.error.message), message.error));
+  });
+  worker.on('error', (error) => failStart(error));
+  worker.on('exit', (code) => {
+    failStart(new Error(`${data.qualifiedName} exited with code ${code} while starting`));
+    current?.reject(new Error(`${data.qualifiedName} exited with code ${code}`));
+    current = undefined;
+    onExit(instance);
+  });
+  return instance;
 };
 
 /**
  * Starts a function as Lambda would run it: its handler module ("handlers/ingest-metrics.handler" in
  * serverless.yml, the code esbuild bundles) in isolated instances with the function's environment.
- * An invocation goes to an idle instance, a new one while fewer than `concurrency` run, else waits for
- * the least busy one: an instance never runs two invocations at once.
+ * An instance runs one invocation at a time. An invocation goes to an idle instance; when none is idle
+ * it waits in one queue for the first instance to free up, and, as Lambda scales out, another instance
+ * is started for it while fewer than `concurrency` run.
  */
 export const startFunction = async (
   definition: ServiceDefinition,
@@ -83,23 +126,75 @@ export const startFunction = async (
     memoryMb: String(fn.memorySize ?? definition.provider.memorySize ?? 1024),
     timeoutSeconds: Number(fn.timeout ?? definition.provider.timeout ?? 6),
   };
-  const concurrency = options.concurrency ?? 2;
-  const instances: ReturnType<typeof startWorker>[] = [];
-  const first = startWorker(data, env);
-  instances.push(first);
-  await first.ready;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const instances: Instance[] = [];
+  const queue: { event: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  const stats = { invocations: 0, waited: 0, maxQueued: 0 };
+  let starting = 0;
+  let stopped = false;
+
+  const remove = (instance: Instance): void => {
+    const at = instances.indexOf(instance);
+    if (at >= 0) instances.splice(at, 1);
+    if (!stopped) dispatch();
+  };
+  const grow = (): void => {
+    const instance = startInstance(data, env, remove);
+    instances.push(instance);
+    starting += 1;
+    instance.ready.then(
+      () => {
+        starting -= 1;
+        dispatch();
+      },
+      (error: unknown) => {
+        starting -= 1;
+        remove(instance);
+        // Nothing left that could serve the queue: fail it rather than leave it waiting.
+        if (instances.length === 0) for (const waiter of queue.splice(0)) waiter.reject(error);
+      },
+    );
+  };
+  const dispatch = (): void => {
+    while (queue.length > 0) {
+      const idle = instances.find((i) => i.isReady && !i.busy);
+      const next = idle ? queue.shift() : undefined;
+      if (!idle || !next) break;
+      idle.busy = true;
+      idle.run(next.event).then(
+        (result) => {
+          idle.busy = false;
+          next.resolve(result);
+          dispatch();
+        },
+        (error: unknown) => {
+          idle.busy = false;
+          next.reject(error);
+          dispatch();
+        },
+      );
+    }
+    // One more instance per invocation left waiting that no starting instance will take.
+    while (!stopped && queue.length > starting && instances.length < concurrency) grow();
+  };
+
+  grow();
+  await (instances[0] as Instance).ready;
   return {
-    invoke: async (event) => {
-      let instance = instances.find((i) => i.load() === 0);
-      if (!instance && instances.length < concurrency) {
-        instance = startWorker(data, env);
-        instances.push(instance);
-      }
-      instance ??= instances.reduce((a, b) => (b.load() < a.load() ? b : a));
-      await instance.ready;
-      return instance.invoke(event);
-    },
+    invoke: (event) =>
+      new Promise<unknown>((resolve, reject) => {
+        if (stopped) return reject(new Error(`${data.qualifiedName} is stopped`));
+        stats.invocations += 1;
+        queue.push({ event, resolve, reject });
+        dispatch();
+        if (queue.length > 0) {
+          stats.waited += 1;
+          stats.maxQueued = Math.max(stats.maxQueued, queue.length);
+        }
+      }),
+    stats: () => ({ instances: instances.length, queued: queue.length, ...stats }),
     stop: async () => {
+      stopped = true;
       await Promise.all(instances.map((i) => i.stop()));
     },
   };

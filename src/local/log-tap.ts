@@ -40,6 +40,9 @@ const tapStream = (
   const handle = (chunk: string): void => {
     pending += chunk;
     let newline = pending.indexOf('\n');
+    if (newline < 0) return;
+    // A function instance hands over all it wrote in an invocation at once: one file write per chunk.
+    let toFile = '';
     while (newline >= 0) {
       const raw = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
@@ -54,11 +57,12 @@ const tapStream = (
         original(`${raw}\n`);
         continue;
       }
-      appendFileSync(file, `${raw}\n`);
+      toFile += `${raw}\n`;
       if (echoRaw) original(`${raw}\n`);
       const shown = render(parsed as LogLine);
       if (shown !== undefined) original(`${shown}\n`);
     }
+    if (toFile !== '') appendFileSync(file, toFile);
   };
   // The type of write is overloaded; the tap only needs the chunk and passes the rest through.
   stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {

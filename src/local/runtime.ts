@@ -11,7 +11,12 @@ import {
   localClientConfig,
   startDynamoDbLocal,
 } from './dynamodb-local';
-import { type LocalFunction, type LocalFunctionPool, startFunction } from './functions';
+import {
+  type LocalFunction,
+  type LocalFunctionPool,
+  type LocalFunctionStats,
+  startFunction,
+} from './functions';
 import {
   createLocalHttpApi,
   httpRoutesOf,
@@ -80,6 +85,8 @@ export interface LocalRuntime {
   issuer: LocalTokenIssuer;
   /** Resolves once every stream poller has caught up (for tests and benchmarks). */
   idle(): Promise<void>;
+  /** Each function's instances and invocations so far (benchmarks: did requests queue?). */
+  functionStats(): Record<string, LocalFunctionStats>;
   stop(): Promise<void>;
 }
 
@@ -214,6 +221,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       idle: async () => {
         await Promise.all(pollers.map((p) => p.idle()));
       },
+      functionStats: () => Object.fromEntries(pools.map(([name, pool]) => [name, pool.stats()])),
       stop: stopAll,
     };
   } catch (error) {
