@@ -16,9 +16,9 @@ export interface PipelineBenchConfig {
   /** Latency phase: offered metrics/s and seconds. */
   rate: number;
   durationS: number;
-  /** Metrics per POST /metrics. */
+  /** Metrics per POST /metrics (readings per request): 1 by default, what a station sends. */
   batch: number;
-  /** One probe every this many requests in the latency phase. */
+  /** One probe every this many requests in the latency phase (default: a tenth of the readings). */
   probeEvery: number;
   /** Healthy background stations, read round robin. */
   stations: number;
@@ -46,31 +46,45 @@ export interface PipelineBenchConfig {
   dump: string | undefined;
 }
 
-export const pipelineBenchConfig = (): PipelineBenchConfig => ({
-  rate: Math.max(1, envNumber('BENCH_RATE', 200)),
-  durationS: Math.max(1, envNumber('BENCH_DURATION_S', 60)),
-  batch: envCount('BENCH_BATCH', 10),
-  probeEvery: envCount('BENCH_PROBE_EVERY', 1),
-  stations: envCount('BENCH_STATIONS', 1000),
-  throughputS: envNumber('BENCH_THROUGHPUT_S', 15),
-  concurrency: envCount('BENCH_CONCURRENCY', 8),
-  maxLagMs: envNumber('BENCH_MAX_LAG_MS', 2000),
-  confirmS: envNumber('BENCH_CONFIRM_S', 10),
-  rawS: envNumber('BENCH_RAW_S', 5),
-  watchIntervalMs: envNumber('BENCH_POLL_MS', 10),
-  batchWindowS:
-    process.env.BENCH_BATCH_WINDOW_S === undefined || process.env.BENCH_BATCH_WINDOW_S.trim() === ''
-      ? undefined
-      : Math.round(envNumber('BENCH_BATCH_WINDOW_S', 1)),
-  tumblingWindowS:
-    process.env.BENCH_TUMBLING_WINDOW_S === undefined || process.env.BENCH_TUMBLING_WINDOW_S.trim() === ''
-      ? undefined
-      : Math.min(900, Math.round(envNumber('BENCH_TUMBLING_WINDOW_S', 900))),
-  warmupS: envNumber('BENCH_WARMUP_S', 10),
-  idleS: envNumber('BENCH_IDLE_S', 4),
-  keep: process.env.BENCH_KEEP === '1',
-  dump: process.env.BENCH_DUMP || undefined,
-});
+export const pipelineBenchConfig = (): PipelineBenchConfig => {
+  const batch = envCount('BENCH_BATCH', 1);
+  return {
+    rate: Math.max(1, envNumber('BENCH_RATE', 200)),
+    durationS: Math.max(1, envNumber('BENCH_DURATION_S', 60)),
+    batch,
+    // A tenth of the readings are probes whatever the shape: 20 new alerts a second at 200 readings/s.
+    probeEvery: envCount('BENCH_PROBE_EVERY', Math.max(1, Math.round(10 / batch))),
+    stations: envCount('BENCH_STATIONS', 1000),
+    throughputS: envNumber('BENCH_THROUGHPUT_S', 15),
+    concurrency: envCount('BENCH_CONCURRENCY', 8),
+    maxLagMs: envNumber('BENCH_MAX_LAG_MS', 2000),
+    confirmS: envNumber('BENCH_CONFIRM_S', 10),
+    rawS: envNumber('BENCH_RAW_S', 5),
+    watchIntervalMs: envNumber('BENCH_POLL_MS', 10),
+    batchWindowS:
+      process.env.BENCH_BATCH_WINDOW_S === undefined || process.env.BENCH_BATCH_WINDOW_S.trim() === ''
+        ? undefined
+        : Math.round(envNumber('BENCH_BATCH_WINDOW_S', 1)),
+    tumblingWindowS:
+      process.env.BENCH_TUMBLING_WINDOW_S === undefined || process.env.BENCH_TUMBLING_WINDOW_S.trim() === ''
+        ? undefined
+        : Math.min(900, Math.round(envNumber('BENCH_TUMBLING_WINDOW_S', 900))),
+    warmupS: envNumber('BENCH_WARMUP_S', 10),
+    idleS: envNumber('BENCH_IDLE_S', 4),
+    keep: process.env.BENCH_KEEP === '1',
+    dump: process.env.BENCH_DUMP || undefined,
+  };
+};
 
-/** What the run is judged against (printed, never enforced). */
-export const TARGETS = { p50Ms: 250, p99Ms: 600, minRatio: 0.7 } as const;
+/**
+ * What the run is judged against (printed, never enforced). One reading per request (issue 13): the
+ * throughput is held to half of DynamoDB Local's raw PutItem rate, since every reading is a request with
+ * its own HTTP exchange, token check and invocation; in requests of 10 it is held to 0.7 as before.
+ */
+export const targetsFor = (batch: number) =>
+  ({
+    p50Ms: 250,
+    p99Ms: 600,
+    minRatio: batch === 1 ? 0.5 : 0.7,
+    maxCpuMsPerRequest: 5,
+  }) as const;

@@ -1,4 +1,6 @@
 /** The figures of bench/pipeline.ts: the human summary and the JSON object of its last line. */
+
+import type { LocalFunctionStats } from '../../src/local/functions';
 import {
   batchFigures,
   type EvaluatorBatch,
@@ -7,7 +9,7 @@ import {
   type ThroughputFigures,
   throughputFigures,
 } from './analysis';
-import { type PipelineBenchConfig, TARGETS } from './config';
+import { type PipelineBenchConfig, targetsFor } from './config';
 import type { CpuFigures } from './cpu';
 import type { LoadResult, RawPutsResult } from './protocol';
 import { ms, round, roundDistribution } from './stats';
@@ -43,6 +45,8 @@ export interface Measurements {
       }
     | undefined;
   warnings: string[];
+  /** Each function's pool at the end of the run (instances started, invocations that had to wait). */
+  functions: Record<string, LocalFunctionStats>;
   machine: { cpus: number; loadAverageAtStart: number; loadAverageAtEnd: number };
   /** DynamoDB Local processes of this run still alive after the runtime stopped. */
   javaLeft: number;
@@ -70,6 +74,34 @@ const netMsPerMetric = (m: Measurements, cpu: CpuFigures, reads: number, metrics
   const idleCores = idle.cores;
   const perRead = watchReads > 0 ? (watch.nodeMs + watch.javaMs - idleCores * watch.wallMs) / watchReads : 0;
   return (cpu.nodeMs + cpu.javaMs - idleCores * cpu.wallMs - perRead * reads) / metrics;
+};
+
+/** Pipeline CPU per request answered 202 above the idle runtime and without the watcher's reads. */
+const netMsPerRequest = (m: Measurements, cpu: CpuFigures, reads: number, requests: number): number =>
+  netMsPerMetric(m, cpu, reads, requests);
+
+/**
+ * Did the pipeline keep up until the end of an open-loop phase? A queue anywhere (API, function pool,
+ * stream) shows as the last requests answered, or the last probes seen, long after they were sent.
+ */
+const endOfPhase = (run: LoadResult, batch: number, rate: number) => {
+  const intervalMs = (1000 * batch) / rate;
+  const lastDue = Math.max(...run.requests.map((r) => r.dueAt));
+  const windowEnd = lastDue + intervalMs;
+  const lastAnswer = Math.max(...run.requests.map((r) => r.endedAt));
+  const lastSecond = run.requests.filter((r) => r.dueAt >= lastDue - 1000);
+  const lastProbes = run.probes.filter((p) => p.sentAt !== undefined && p.sentAt >= lastDue - 1000);
+  const probeMs = lastProbes.map((p) =>
+    p.seenAt === undefined || p.sentAt === undefined ? Number.POSITIVE_INFINITY : p.seenAt - p.sentAt,
+  );
+  return {
+    /** Last answer -> end of the send window. */
+    lastAnswerAfterMs: lastAnswer - windowEnd,
+    /** Requests of the last second answered more than a second after they were due. */
+    lateRequestsLastSecond: lastSecond.filter((r) => r.endedAt - r.dueAt > 1000).length,
+    /** The slowest probe sent in the last second. */
+    lastProbesMaxMs: probeMs.length > 0 ? Math.max(...probeMs) : Number.NaN,
+  };
 };
 
 const calibrationReport = (m: Measurements) => {
@@ -101,6 +133,7 @@ const lagReport = (figures: ThroughputFigures) => ({
 
 export const buildReport = (m: Measurements): { lines: string[]; json: Record<string, unknown> } => {
   const { config } = m;
+  const TARGETS = targetsFor(config.batch);
   const intervalMs = (1000 * config.batch) / config.rate;
   const send = sendFigures(m.latency.run, intervalMs);
   const latency = latencyFigures(m.latency.run, m.evaluator);
@@ -155,6 +188,10 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       cpu: {
         ...cpuReport(cpu),
         netMsPerMetric: round(netMsPerMetric(m, cpu, run.watcher.reads, sendFigures(run).metricsAccepted), 2),
+        netMsPerRequest: round(
+          netMsPerRequest(m, cpu, run.watcher.reads, run.requests.filter((r) => r.status === 202).length),
+          2,
+        ),
       },
       ...(confirm && confirmFigures
         ? {
@@ -210,10 +247,20 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
     };
   }
 
+  const requestsAccepted = m.latency.run.requests.filter((r) => r.status === 202).length;
+  const cpuMsPerRequest = netMsPerRequest(m, m.latency.cpu, m.latency.run.watcher.reads, requestsAccepted);
+  const end = endOfPhase(m.latency.run, config.batch, config.rate);
+  const nothingQueued =
+    end.lastAnswerAfterMs <= TARGETS.p99Ms &&
+    end.lateRequestsLastSecond === 0 &&
+    !(end.lastProbesMaxMs > TARGETS.p99Ms) &&
+    send.failedRequests === 0;
   const met = {
     p50: latency.latency.p50 <= TARGETS.p50Ms,
     p99: latency.latency.p99 <= TARGETS.p99Ms,
     ratio: Number.isFinite(ratio) ? ratio >= TARGETS.minRatio : null,
+    cpuPerRequest: Number.isFinite(cpuMsPerRequest) ? cpuMsPerRequest <= TARGETS.maxCpuMsPerRequest : null,
+    nothingQueued,
   };
   const json: Record<string, unknown> = {
     p50Ms: round(latency.latency.p50),
@@ -227,6 +274,8 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
     achievedRate: round(send.achievedRate, 1),
     acceptedRate: round(send.acceptedRate, 1),
     durationS: config.durationS,
+    readingsPerRequest: config.batch,
+    cpuMsPerRequest: round(cpuMsPerRequest, 2),
     lagMs: (throughput?.lagMs as { max: number | null } | undefined)?.max ?? null,
     targets: { ...TARGETS, maxLagMs: config.maxLagMs, met },
     latency: {
@@ -239,6 +288,12 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       },
       requests: send.requests,
       failedRequests: send.failedRequests,
+      endOfPhase: {
+        lastAnswerAfterMs: round(end.lastAnswerAfterMs),
+        lateRequestsLastSecond: end.lateRequestsLastSecond,
+        lastProbesMaxMs: round(end.lastProbesMaxMs),
+        nothingQueued,
+      },
       startDelayMs: roundDistribution(send.startDelay, 1),
       responseMs: roundDistribution(send.response),
       evaluatorBatches: batchReport(latencyBatches),
@@ -254,8 +309,12 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
           netMsPerMetric(m, m.latency.cpu, m.latency.run.watcher.reads, send.metricsAccepted),
           2,
         ),
+        netMsPerRequest: round(cpuMsPerRequest, 2),
+        nodeMsPerRequest: round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2),
+        javaMsPerRequest: round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2),
       },
     },
+    functions: m.functions,
     calibration: calibrationReport(m),
     throughput: throughput ?? null,
     raw: raw ?? null,
@@ -274,6 +333,8 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       `tumblingWindow ${m.mapping.tumblingWindowS} s` +
       `${m.mapping.overridden ? ' (BENCH_ overrides, not serverless.yml)' : ''}, stream poll ${m.mapping.pollIntervalMs} ms; ` +
       `${m.machine.cpus} CPUs, load average ${m.machine.loadAverageAtStart} at start, ${m.machine.loadAverageAtEnd} at end`,
+    `shape: ${config.batch} reading${config.batch === 1 ? '' : 's'} per request (BENCH_BATCH), a probe every ${config.probeEvery} request${config.probeEvery === 1 ? '' : 's'}; ` +
+      `rates below are readings (metrics) per second: ${round(config.rate / config.batch, 1)} requests/s offered in the latency phase`,
     `latency @ ${config.rate}/s offered, ${round(send.achievedRate, 1)}/s achieved (${round(send.acceptedRate, 1)}/s accepted) for ${config.durationS} s: ` +
       `p50 ${ms(latency.latency.p50)}, p90 ${ms(latency.latency.p90)}, p99 ${ms(latency.latency.p99)}, max ${ms(latency.latency.max)} over ${latency.samples} probes` +
       (latency.unseen > 0 ? ` (${latency.unseen} never seen)` : ''),
@@ -283,6 +344,13 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       `${round(m.latency.cpu.cores, 2)} cores busy (runtime + DynamoDB Local), ` +
       `${round(netMsPerMetric(m, m.latency.cpu, m.latency.run.watcher.reads, send.metricsAccepted), 2) ?? 'n/a'} ms CPU per metric above idle` +
       (m.calibration ? ` (idle runtime ${round(m.calibration.idle.cores, 2)} cores)` : ''),
+    `  CPU per request above idle: ${round(cpuMsPerRequest, 2) ?? 'n/a'} ms (whole runtime: Node.js ${round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2)} ms + DynamoDB Local ${round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2)} ms per request before subtracting idle and the watcher)`,
+    `  end of the phase: last answer ${ms(end.lastAnswerAfterMs)} after the send window, ${end.lateRequestsLastSecond} requests of the last second answered > 1 s late, ` +
+      `slowest probe of the last second ${ms(end.lastProbesMaxMs)}: ${nothingQueued ? 'nothing queued' : 'a backlog was left'}`,
+    `  function instances: ${Object.entries(m.functions)
+      .filter(([, f]) => f.invocations > 0)
+      .map(([name, f]) => `${name} ${f.instances} (${f.waited} of ${f.invocations} invocations waited)`)
+      .join(', ')}`,
     ...throughputLines,
     m.raw
       ? `ceiling: DynamoDB Local PutItem ${round(rawPutsPerSecond)} items/s, ${config.concurrency} at a time ` +
@@ -292,7 +360,8 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       : 'ceiling: not measured (BENCH_RAW_S=0)',
     `sustained ${round(metricsPerSecond) ?? 'n/a'} metrics/s = ${round(ratio, 2) ?? 'n/a'}x raw PutItem (${basis})`,
     `targets: p50 <= ${TARGETS.p50Ms} ms ${yesNo(met.p50)}, p99 <= ${TARGETS.p99Ms} ms ${yesNo(met.p99)}, ` +
-      `throughput >= ${TARGETS.minRatio}x raw ${yesNo(met.ratio)}` +
+      `throughput >= ${TARGETS.minRatio}x raw ${yesNo(met.ratio)}, ` +
+      `CPU per request <= ${TARGETS.maxCpuMsPerRequest} ms ${yesNo(met.cpuPerRequest)}, nothing queued at the end ${yesNo(met.nothingQueued)}` +
       (m.warnings.length > 0 ? `; ${m.warnings.length} poller warnings` : '') +
       (m.javaLeft > 0 ? `; ${m.javaLeft} DynamoDB Local processes still running` : ''),
   ];
