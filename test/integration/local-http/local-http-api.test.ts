@@ -135,6 +135,24 @@ describe('the local HTTP API', () => {
     expect(lastEvent()).toMatchObject({ body: '{"reason":"duplicate"}', isBase64Encoded: false });
   });
 
+  it('answers 413 to a body over 10 MB without invoking the function, and keeps serving', async () => {
+    const invocations = fake.events.length;
+    const tooLarge = await call('POST', '/alerts/alert-1/reject', {
+      token,
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(tooLarge).toMatchObject({ status: 413, json: { message: 'Request Entity Too Large' } });
+    expect(fake.events.length).toBe(invocations);
+    const next = await call('POST', '/alerts/alert-1/reject', {
+      token,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(next.status).not.toBe(413);
+    expect(fake.events.length).toBe(invocations + 1);
+  });
+
   it('answers 401 before the function without a token or with a bad one', async () => {
     const invocations = fake.events.length;
     const missing = await call('GET', '/alerts');
