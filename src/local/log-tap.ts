@@ -17,21 +17,40 @@ export const tapOutput = (
   echoRaw = false,
 ): LogTap => {
   mkdirSync(dirname(file), { recursive: true });
+  // One file write per turn of the event loop rather than per line or per chunk (one reading per request
+  // means an EMF line or more per request); both streams share the buffer, so the file keeps their order.
+  let buffered = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (buffered === '') return;
+    const text = buffered;
+    buffered = '';
+    appendFileSync(file, text);
+  };
+  const append = (text: string): void => {
+    buffered += text;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
   // Powertools writes INFO and below to stdout, WARN and ERROR to stderr (Node's console): tap both.
   const taps = [
-    tapStream(process.stdout, file, render, echoRaw),
-    tapStream(process.stderr, file, render, echoRaw),
+    tapStream(process.stdout, append, render, echoRaw),
+    tapStream(process.stderr, append, render, echoRaw),
   ];
   return {
     restore: () => {
       for (const t of taps) t.restore();
+      flush();
     },
   };
 };
 
 const tapStream = (
   stream: NodeJS.WriteStream,
-  file: string,
+  append: (text: string) => void,
   render: (line: LogLine) => string | undefined,
   echoRaw: boolean,
 ): LogTap => {
@@ -41,7 +60,6 @@ const tapStream = (
     pending += chunk;
     let newline = pending.indexOf('\n');
     if (newline < 0) return;
-    // A function instance hands over all it wrote in an invocation at once: one file write per chunk.
     let toFile = '';
     while (newline >= 0) {
       const raw = pending.slice(0, newline);
@@ -62,7 +80,7 @@ const tapStream = (
       const shown = render(parsed as LogLine);
       if (shown !== undefined) original(`${shown}\n`);
     }
-    if (toFile !== '') appendFileSync(file, toFile);
+    if (toFile !== '') append(toFile);
   };
   // The type of write is overloaded; the tap only needs the chunk and passes the rest through.
   stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {

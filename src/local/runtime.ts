@@ -1,3 +1,4 @@
+import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -90,8 +91,14 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-/** Instances per function; stream pollers invoke one batch per shard at a time anyway. */
-const HTTP_CONCURRENCY = 4;
+/**
+ * The most instances of one function. A function grows only while invocations queue (stream pollers
+ * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). An instance
+ * mostly waits on DynamoDB Local, so a few per core keep the writes in flight that one reading per
+ * request needs; each costs a worker thread (~100 MB), hence the cap by free memory.
+ */
+const maxInstancesPerFunction = (): number =>
+  Math.max(2, Math.min(4 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
 
 /** The dummy credentials every local AWS client uses (DynamoDB Local checks their shape only). */
 const LOCAL_AWS_ENV = {
@@ -156,11 +163,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       SNS_ENDPOINT: aws.url,
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
+    const maxInstances = maxInstancesPerFunction();
     const pools = await Promise.all(
       Object.keys(definition.functions).map(async (name) => {
         const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
         if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
-        const pool = await startFunction(definition, name, env, { concurrency: HTTP_CONCURRENCY });
+        const pool = await startFunction(definition, name, env, { concurrency: maxInstances });
         return [name, pool] as const;
       }),
     );
