@@ -125,18 +125,34 @@ const main = async () => {
       }
     }
   };
+  /**
+   * CPU time by thread, ms: the runtime's main thread (HTTP API, authorizer, pollers) and each function's
+   * instances (their own threads' CPU, which they report with every reply).
+   */
+  const threadCpu = (): Record<string, number> => {
+    const main = process.threadCpuUsage();
+    return {
+      mainThread: (main.user + main.system) / 1000,
+      ...Object.fromEntries(Object.entries(runtime.functionStats()).map(([name, f]) => [name, f.cpuMs])),
+    };
+  };
   /** Runs a phase and what it left to drain, with the CPU the pipeline spent on it. */
   const measured = async <T>(
     phase: () => Promise<T>,
     count: (result: T) => { metrics: number; driverCpuMs: number | undefined },
-  ): Promise<{ result: T; cpu: CpuFigures }> => {
+  ): Promise<{ result: T; cpu: CpuFigures; threads: Record<string, number> }> => {
     const start = await cpuSnapshot(javaPid);
+    const startThreads = threadCpu();
     const result = await phase();
     await settle();
     const { metrics, driverCpuMs } = count(result);
+    const endThreads = threadCpu();
     return {
       result,
       cpu: cpuFigures(start, await cpuSnapshot(javaPid), driverCpuMs ?? Number.NaN, metrics),
+      threads: Object.fromEntries(
+        Object.entries(endThreads).map(([name, ms]) => [name, ms - (startThreads[name] ?? 0)]),
+      ),
     };
   };
   const loadCount = (run: LoadResult) => ({ metrics: acceptedMetrics(run), driverCpuMs: run.driverCpuMs });
@@ -259,7 +275,7 @@ const main = async () => {
           }),
         loadCount,
       );
-      throughput = { run: full.result, cpu: full.cpu, confirm: undefined };
+      throughput = { run: full.result, cpu: full.cpu, threads: full.threads, confirm: undefined };
       const figures = throughputFigures(full.result, steadyAfterS(config.throughputS));
       const bounded = figures.lag.max <= config.maxLagMs && figures.unseen === 0;
       if (!bounded && config.confirmS > 0 && figures.evaluatedPerSecond > 0) {
@@ -302,7 +318,7 @@ const main = async () => {
       evaluator,
       dispatcherInvocations,
       calibration,
-      latency: { run: latency.result, cpu: latency.cpu },
+      latency: { run: latency.result, cpu: latency.cpu, threads: latency.threads },
       throughput,
       raw,
       warnings,

@@ -28,11 +28,13 @@ export interface Measurements {
   dispatcherInvocations: number;
   /** The runtime idle, then idle with the alert watcher reading (and how many reads it made). */
   calibration: { idle: CpuFigures; watch: CpuFigures; watchReads: number } | undefined;
-  latency: { run: LoadResult; cpu: CpuFigures };
+  /** `threads`: CPU ms over the phase by thread (the main thread, each function's instances). */
+  latency: { run: LoadResult; cpu: CpuFigures; threads: Record<string, number> };
   throughput:
     | {
         run: LoadResult;
         cpu: CpuFigures;
+        threads: Record<string, number>;
         /** The open-loop run at a little under the evaluated rate, when the lag was unbounded at full load. */
         confirm: { rate: number; run: LoadResult } | undefined;
       }
@@ -104,6 +106,27 @@ const endOfPhase = (run: LoadResult, batch: number, rate: number) => {
   };
 };
 
+/**
+ * Where a request's CPU went, ms per request answered 202 (not net of idle): the main thread, each
+ * function with any CPU in the phase, the process's other threads (libuv's pool, V8's compiler and GC
+ * helpers) and DynamoDB Local.
+ */
+const perRequestByThread = (cpu: CpuFigures, threads: Record<string, number>, requests: number) => {
+  const per = (ms: number) => round(ms / Math.max(1, requests), 2);
+  const named = Object.entries(threads).filter(([, ms]) => ms >= 1);
+  const known = named.reduce((sum, [, ms]) => sum + ms, 0);
+  return {
+    ...Object.fromEntries(named.map(([name, ms]) => [name, per(ms)])),
+    otherThreads: per(Math.max(0, cpu.nodeMs - known)),
+    dynamodbLocal: per(cpu.javaMs),
+  };
+};
+
+const describeByThread = (byThread: Record<string, number | null>): string =>
+  Object.entries(byThread)
+    .map(([name, ms]) => `${name} ${ms ?? 'n/a'}`)
+    .join(', ');
+
 const calibrationReport = (m: Measurements) => {
   if (!m.calibration) return null;
   const { idle, watch, watchReads } = m.calibration;
@@ -147,7 +170,12 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
   let basis = 'not measured (BENCH_THROUGHPUT_S=0)';
   const throughputLines: string[] = [];
   if (m.throughput) {
-    const { run, cpu, confirm } = m.throughput;
+    const { run, cpu, threads, confirm } = m.throughput;
+    const fullByThread = perRequestByThread(
+      cpu,
+      threads,
+      run.requests.filter((r) => r.status === 202).length,
+    );
     const full = throughputFigures(run, steadyAfterS(config.throughputS));
     const fullBounded = full.lag.max <= config.maxLagMs && full.unseen === 0;
     const fullBatches = batchFigures(m.evaluator, run.startedAt, run.endedAt);
@@ -192,6 +220,7 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
           netMsPerRequest(m, cpu, run.watcher.reads, run.requests.filter((r) => r.status === 202).length),
           2,
         ),
+        perRequestByThreadMs: fullByThread,
       },
       ...(confirm && confirmFigures
         ? {
@@ -211,6 +240,9 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
         `lag p50 ${ms(full.lag.p50)} max ${ms(full.lag.max)}, drain ${ms(full.drainMs)}${fullBounded ? '' : ' (lag NOT bounded)'}; ` +
         `evaluator busy ${Math.round(fullBatches.busyShare * 100)}%, ` +
         `${round(netMsPerMetric(m, cpu, run.watcher.reads, sendFigures(run).metricsAccepted), 2) ?? 'n/a'} ms CPU per metric above idle`,
+    );
+    throughputLines.push(
+      `  CPU ms per request by thread (not net of idle): ${describeByThread(fullByThread)}`,
     );
     if (confirm && confirmFigures) {
       throughputLines.push(
@@ -250,6 +282,7 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
   const requestsAccepted = m.latency.run.requests.filter((r) => r.status === 202).length;
   const cpuMsPerRequest = netMsPerRequest(m, m.latency.cpu, m.latency.run.watcher.reads, requestsAccepted);
   const end = endOfPhase(m.latency.run, config.batch, config.rate);
+  const latencyByThread = perRequestByThread(m.latency.cpu, m.latency.threads, requestsAccepted);
   const nothingQueued =
     end.lastAnswerAfterMs <= TARGETS.p99Ms &&
     end.lateRequestsLastSecond === 0 &&
@@ -312,6 +345,7 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
         netMsPerRequest: round(cpuMsPerRequest, 2),
         nodeMsPerRequest: round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2),
         javaMsPerRequest: round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2),
+        perRequestByThreadMs: latencyByThread,
       },
     },
     functions: m.functions,
@@ -345,6 +379,7 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       `${round(netMsPerMetric(m, m.latency.cpu, m.latency.run.watcher.reads, send.metricsAccepted), 2) ?? 'n/a'} ms CPU per metric above idle` +
       (m.calibration ? ` (idle runtime ${round(m.calibration.idle.cores, 2)} cores)` : ''),
     `  CPU per request above idle: ${round(cpuMsPerRequest, 2) ?? 'n/a'} ms (whole runtime: Node.js ${round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2)} ms + DynamoDB Local ${round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2)} ms per request before subtracting idle and the watcher)`,
+    `  CPU ms per request by thread (not net of idle): ${describeByThread(latencyByThread)}`,
     `  end of the phase: last answer ${ms(end.lastAnswerAfterMs)} after the send window, ${end.lateRequestsLastSecond} requests of the last second answered > 1 s late, ` +
       `slowest probe of the last second ${ms(end.lastProbesMaxMs)}: ${nothingQueued ? 'nothing queued' : 'a backlog was left'}`,
     `  function instances: ${Object.entries(m.functions)

@@ -20,17 +20,27 @@ export interface FunctionWorkerData {
 export type CapturedOutput = { stream: 'stdout' | 'stderr'; text: string }[];
 
 export type WorkerRequest = { id: number; event: unknown };
+/** `cpuUs`: the instance thread's CPU time so far (user + system, µs), for the runtime's accounting. */
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown; output: CapturedOutput }
+  | { id: number; ok: true; result: unknown; output: CapturedOutput; cpuUs: number }
   | {
       id: number;
       ok: false;
       error: { name: string; message: string; stack?: string };
       output: CapturedOutput;
+      cpuUs: number;
     };
 /** Output written between invocations (module load, work a handler left running). */
 export type WorkerOutput = { output: CapturedOutput };
-export type WorkerMessage = WorkerReply | WorkerOutput | { ready: true; output: CapturedOutput };
+export type WorkerMessage =
+  | WorkerReply
+  | WorkerOutput
+  | { ready: true; output: CapturedOutput; cpuUs: number };
+
+const threadCpuUs = (): number => {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+};
 
 const data = workerData as FunctionWorkerData;
 const port = parentPort;
@@ -87,7 +97,13 @@ port.on('message', (request: WorkerRequest) => {
   void (async () => {
     try {
       const result: unknown = await handler(request.event, context());
-      port.postMessage({ id: request.id, ok: true, result, output: takeOutput() } satisfies WorkerReply);
+      port.postMessage({
+        id: request.id,
+        ok: true,
+        result,
+        output: takeOutput(),
+        cpuUs: threadCpuUs(),
+      } satisfies WorkerReply);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       port.postMessage({
@@ -95,8 +111,9 @@ port.on('message', (request: WorkerRequest) => {
         ok: false,
         error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
         output: takeOutput(),
+        cpuUs: threadCpuUs(),
       } satisfies WorkerReply);
     }
   })();
 });
-port.postMessage({ ready: true, output: takeOutput() });
+port.postMessage({ ready: true, output: takeOutput(), cpuUs: threadCpuUs() });

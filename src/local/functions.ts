@@ -17,6 +17,8 @@ export interface LocalFunctionStats {
   waited: number;
   /** The most invocations ever waiting at once. */
   maxQueued: number;
+  /** CPU time of the function's instance threads (start-up included), as of their last reply. */
+  cpuMs: number;
 }
 
 export interface LocalFunctionPool {
@@ -46,6 +48,8 @@ interface Instance {
   ready: Promise<void>;
   isReady: boolean;
   busy: boolean;
+  /** The thread's CPU time as of its last message, µs. */
+  cpuUs: number;
   /** Runs one invocation; the pool never calls it while the instance is busy. */
   run(event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -73,6 +77,7 @@ const startInstance = (
     }),
     isReady: false,
     busy: false,
+    cpuUs: 0,
     run: (event) =>
       new Promise<unknown>((resolve, reject) => {
         current = { id: nextId++, resolve, reject };
@@ -82,6 +87,7 @@ const startInstance = (
   };
   worker.on('message', (message: WorkerMessage) => {
     writeOutput(message.output);
+    if ('cpuUs' in message) instance.cpuUs = message.cpuUs;
     if ('ready' in message) {
       instance.isReady = true;
       markReady();
@@ -130,12 +136,17 @@ export const startFunction = async (
   const instances: Instance[] = [];
   const queue: { event: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   const stats = { invocations: 0, waited: 0, maxQueued: 0 };
+  /** CPU of instances that have exited, µs. */
+  let retiredCpuUs = 0;
   let starting = 0;
   let stopped = false;
 
   const remove = (instance: Instance): void => {
     const at = instances.indexOf(instance);
-    if (at >= 0) instances.splice(at, 1);
+    if (at >= 0) {
+      instances.splice(at, 1);
+      retiredCpuUs += instance.cpuUs;
+    }
     if (!stopped) dispatch();
   };
   const grow = (): void => {
@@ -192,7 +203,12 @@ export const startFunction = async (
           stats.maxQueued = Math.max(stats.maxQueued, queue.length);
         }
       }),
-    stats: () => ({ instances: instances.length, queued: queue.length, ...stats }),
+    stats: () => ({
+      instances: instances.length,
+      queued: queue.length,
+      ...stats,
+      cpuMs: (retiredCpuUs + instances.reduce((sum, i) => sum + i.cpuUs, 0)) / 1000,
+    }),
     stop: async () => {
       stopped = true;
       await Promise.all(instances.map((i) => i.stop()));

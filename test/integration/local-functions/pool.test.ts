@@ -46,6 +46,8 @@ describe('a local function pool', () => {
     expect(new Set(results.map((r) => r.instance)).size).toBe(1);
     expect(results.map((r) => r.invocations)).toEqual([1, 2, 3, 4, 5]);
     expect(pool.stats()).toMatchObject({ instances: 1, invocations: 5, waited: 0, queued: 0 });
+    // The instance's thread reports the CPU it has used, loading the module included.
+    expect(pool.stats().cpuMs).toBeGreaterThan(0);
   });
 
   it('runs one invocation at a time per instance, and starts instances for queued invocations up to its limit', async () => {
