@@ -109,16 +109,31 @@ const endOfPhase = (run: LoadResult, batch: number, rate: number) => {
 /**
  * Where a request's CPU went, ms per request answered 202 (not net of idle): the main thread, each
  * function with any CPU in the phase, the process's other threads (libuv's pool, V8's compiler and GC
- * helpers) and DynamoDB Local.
+ * helpers) and DynamoDB Local, which also serves the alert watcher's reads: `dynamodbLocalNet` is its
+ * share without them and without the idle JVM (from the calibration).
  */
-const perRequestByThread = (cpu: CpuFigures, threads: Record<string, number>, requests: number) => {
+const perRequestByThread = (
+  m: Measurements,
+  cpu: CpuFigures,
+  threads: Record<string, number>,
+  reads: number,
+  requests: number,
+) => {
   const per = (ms: number) => round(ms / Math.max(1, requests), 2);
   const named = Object.entries(threads).filter(([, ms]) => ms >= 1);
   const known = named.reduce((sum, [, ms]) => sum + ms, 0);
+  let javaNet = Number.NaN;
+  if (m.calibration) {
+    const { idle, watch, watchReads } = m.calibration;
+    const javaPerRead =
+      watchReads > 0 ? (watch.javaMs - (idle.javaMs / idle.wallMs) * watch.wallMs) / watchReads : 0;
+    javaNet = cpu.javaMs - (idle.javaMs / idle.wallMs) * cpu.wallMs - javaPerRead * reads;
+  }
   return {
     ...Object.fromEntries(named.map(([name, ms]) => [name, per(ms)])),
     otherThreads: per(Math.max(0, cpu.nodeMs - known)),
     dynamodbLocal: per(cpu.javaMs),
+    dynamodbLocalNet: per(javaNet),
   };
 };
 
@@ -172,8 +187,10 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
   if (m.throughput) {
     const { run, cpu, threads, confirm } = m.throughput;
     const fullByThread = perRequestByThread(
+      m,
       cpu,
       threads,
+      run.watcher.reads,
       run.requests.filter((r) => r.status === 202).length,
     );
     const full = throughputFigures(run, steadyAfterS(config.throughputS));
@@ -282,7 +299,13 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
   const requestsAccepted = m.latency.run.requests.filter((r) => r.status === 202).length;
   const cpuMsPerRequest = netMsPerRequest(m, m.latency.cpu, m.latency.run.watcher.reads, requestsAccepted);
   const end = endOfPhase(m.latency.run, config.batch, config.rate);
-  const latencyByThread = perRequestByThread(m.latency.cpu, m.latency.threads, requestsAccepted);
+  const latencyByThread = perRequestByThread(
+    m,
+    m.latency.cpu,
+    m.latency.threads,
+    m.latency.run.watcher.reads,
+    requestsAccepted,
+  );
   const nothingQueued =
     end.lastAnswerAfterMs <= TARGETS.p99Ms &&
     end.lateRequestsLastSecond === 0 &&
