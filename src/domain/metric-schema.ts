@@ -91,9 +91,7 @@ export const parseMetricBatch = (input: unknown, now: number): Metric[] => {
  * A metric as stored (a stream image): the same fields plus `ttl`, without the future bound, which
  * only applies when a station sends it.
  */
-const storedMetricSchema = z
-  .object({ ...metricFields(timestampField), ttl: z.number().optional() })
-  .strict();
+const storedMetricSchema = z.object({ ...metricFields(timestampField), ttl: z.number().optional() }).strict();
 
 export const parseStoredMetric = (item: unknown): Metric => {
   const result = storedMetricSchema.safeParse(item);
