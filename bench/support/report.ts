@@ -296,15 +296,19 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
     };
   }
 
-  const requestsAccepted = m.latency.run.requests.filter((r) => r.status === 202).length;
-  const cpuMsPerRequest = netMsPerRequest(m, m.latency.cpu, m.latency.run.watcher.reads, requestsAccepted);
+  // Per request the runtime served: ingestMetrics' invocations in the phase. A request that outlived the
+  // API's 30 s integration timeout was answered 503 yet still ran and wrote its reading, so under
+  // overload the 202s alone would charge that work to fewer requests.
+  const requestsServed =
+    m.functions.ingestMetrics?.invocations ?? m.latency.run.requests.filter((r) => r.status === 202).length;
+  const cpuMsPerRequest = netMsPerRequest(m, m.latency.cpu, m.latency.run.watcher.reads, requestsServed);
   const end = endOfPhase(m.latency.run, config.batch, config.rate);
   const latencyByThread = perRequestByThread(
     m,
     m.latency.cpu,
     m.latency.threads,
     m.latency.run.watcher.reads,
-    requestsAccepted,
+    requestsServed,
   );
   const nothingQueued =
     end.lastAnswerAfterMs <= TARGETS.p99Ms &&
@@ -366,8 +370,8 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
           2,
         ),
         netMsPerRequest: round(cpuMsPerRequest, 2),
-        nodeMsPerRequest: round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2),
-        javaMsPerRequest: round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2),
+        nodeMsPerRequest: round(m.latency.cpu.nodeMs / Math.max(1, requestsServed), 2),
+        javaMsPerRequest: round(m.latency.cpu.javaMs / Math.max(1, requestsServed), 2),
         perRequestByThreadMs: latencyByThread,
       },
     },
@@ -401,7 +405,7 @@ export const buildReport = (m: Measurements): { lines: string[]; json: Record<st
       `${round(m.latency.cpu.cores, 2)} cores busy (runtime + DynamoDB Local), ` +
       `${round(netMsPerMetric(m, m.latency.cpu, m.latency.run.watcher.reads, send.metricsAccepted), 2) ?? 'n/a'} ms CPU per metric above idle` +
       (m.calibration ? ` (idle runtime ${round(m.calibration.idle.cores, 2)} cores)` : ''),
-    `  CPU per request above idle: ${round(cpuMsPerRequest, 2) ?? 'n/a'} ms (whole runtime: Node.js ${round(m.latency.cpu.nodeMs / Math.max(1, requestsAccepted), 2)} ms + DynamoDB Local ${round(m.latency.cpu.javaMs / Math.max(1, requestsAccepted), 2)} ms per request before subtracting idle and the watcher)`,
+    `  CPU per request above idle: ${round(cpuMsPerRequest, 2) ?? 'n/a'} ms (whole runtime: Node.js ${round(m.latency.cpu.nodeMs / Math.max(1, requestsServed), 2)} ms + DynamoDB Local ${round(m.latency.cpu.javaMs / Math.max(1, requestsServed), 2)} ms per request before subtracting idle and the watcher)`,
     `  CPU ms per request by thread (not net of idle): ${describeByThread(latencyByThread)}`,
     `  end of the phase: last answer ${ms(end.lastAnswerAfterMs)} after the send window, ${end.lateRequestsLastSecond} requests of the last second answered > 1 s late, ` +
       `slowest probe of the last second ${ms(end.lastProbesMaxMs)}: ${nothingQueued ? 'nothing queued' : 'a backlog was left'}`,
