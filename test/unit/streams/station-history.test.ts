@@ -36,6 +36,29 @@ describe('StationHistory', () => {
     expect(h.resume('s2', next).resumed).toBe(false);
   });
 
+  it('tells a state it did not issue within the window it sealed from a new window', () => {
+    const h = history();
+    const W1 = '2026-01-01T00:00:00Z';
+    const W2 = '2026-01-01T00:15:00Z';
+    const first = h.resume('s1', undefined, W1);
+    expect(first.unissued).toBe(false);
+    const token = first.seal();
+    // The token it issued, in the same window: resumed, nothing to report.
+    const second = h.resume('s1', token, W1);
+    expect([second.resumed, second.unissued]).toEqual([true, false]);
+    const next = second.seal();
+    // An empty state or another instance's token in the same window: Lambda did not hand back its state.
+    expect(h.resume('s1', undefined, W1).unissued).toBe(true);
+    const again = h.resume('s1', 'i-2:7', W1);
+    expect(again.unissued).toBe(false); // the previous resume already forgot the shard: nothing sealed since
+    again.seal();
+    expect(h.resume('s1', 'i-2:8', W1).unissued).toBe(true);
+    // A new window starts with an empty state: expected.
+    const fresh = h.resume('s1', undefined, W2);
+    expect(fresh.unissued).toBe(false);
+    expect(next).not.toBe(token);
+  });
+
   it('answers only for ranges the read covered, and keeps records applied since in order', () => {
     const view = history().resume('s1', undefined);
     expect(view.covering('A', T0)).toBeUndefined();
