@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../../../src/domain/types';
 import { StationHistory } from '../../../src/streams/station-history';
-import { MINUTE, metric, T0 } from '../rules/metric-factory';
+import { MINUTE, metric, T0 } from '../../support/metric-factory';
 
 const WINDOW = 5 * MINUTE;
 const at = (stationId: string, minute: number, overrides: Partial<Metric> = {}): Metric =>
