@@ -59,8 +59,10 @@ describe('the packaged stack: defects of the offline review stay fixed', () => {
 
   it('EventBridge may write to the dead-letter queue only for the workflow-outcome rule', () => {
     const [, policy] = ofType(dev, 'AWS::SQS::QueuePolicy')[0] ?? [];
-    const statements = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] })
-      .Statement;
+    const document = policy?.Properties?.PolicyDocument as
+      | { Statement: Record<string, unknown>[] }
+      | undefined;
+    const statements = document?.Statement ?? [];
     const fromEvents = statements.filter((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'));
     expect(fromEvents).toHaveLength(1);
     const sourceArn = JSON.stringify((fromEvents[0]?.Condition as Record<string, unknown>)?.ArnEquals);
