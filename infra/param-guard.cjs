@@ -15,7 +15,7 @@ class ParamGuard {
   }
 
   check() {
-    const guard = (this.serverless.service.custom || {}).paramGuard || {};
+    const guard = this.serverless.service.custom?.paramGuard || {};
     if (String(guard.enforce) !== 'true') return;
     const stage = this.serverless.getProvider('aws').getStage();
     const problems = [];
@@ -28,7 +28,7 @@ class ParamGuard {
     // The placeholder's .invalid host, and the other names reserved for examples, are never real issuers.
     const placeholder = (host) =>
       /(^|\.)(invalid|example|localhost|test)$|(^|\.)example\.(com|org|net)$/.test(host);
-    if (!issuer || issuer.protocol !== 'https:' || placeholder(issuer.hostname))
+    if (issuer?.protocol !== 'https:' || placeholder(issuer.hostname))
       problems.push(
         `jwtIssuerUrl is "${guard.jwtIssuerUrl}", not a real https issuer: set params.${stage}.jwtIssuerUrl or pass --param="jwtIssuerUrl=https://cognito-idp.<region>.amazonaws.com/<poolId>"`,
       );
