@@ -59,11 +59,8 @@ const granted = (role: string): string[] => {
 
 /** The source files esbuild bundles for a handler, with their text. */
 const reachable = async (fn: string): Promise<Map<string, string>> => {
-  const handler = (
-    template.Resources[`${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction`]?.Properties as {
-      Handler: string;
-    }
-  ).Handler;
+  const properties = template.Resources[`${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction`]?.Properties;
+  const handler = String(properties?.Handler ?? '');
   const entry = join(REPO, `${handler.replace(/\.handler$/, '')}.ts`);
   const { metafile } = await build({
     entryPoints: [entry],
