@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type ApiClient, connectApi, reportFailures, tokenOption } from '../api-client';
+import { type ApiClient, connectApi, isLocalEndpoint, reportFailures, tokenOption } from '../api-client';
 import { output } from '../common-options';
 import { renderTable } from './alerts';
 
@@ -118,6 +119,64 @@ export const VERIFY_STEPS: readonly VerifyStep[] = [
   },
 ];
 
+/**
+ * With AWS credentials, against a deployed stack: the evaluator's flow metrics for the run. It waits
+ * (CloudWatch lags a minute or two) until RecordsProcessed of evaluateMetrics shows the readings, and
+ * reports WindowStateUnissued, which should be 0 (docs/operations.md, first-deploy checklist).
+ */
+export const flowMetricsStep = (
+  cloudWatch: CloudWatchClient,
+  service: string,
+  since: number,
+): VerifyStep => ({
+  name: 'evaluator flow metrics',
+  run: async (context) => {
+    const query = async () => {
+      const out = await cloudWatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(since - 60_000),
+          EndTime: new Date(Date.now() + 60_000),
+          MetricDataQueries: [
+            ['processed', 'RecordsProcessed', [{ Name: 'Function', Value: 'evaluateMetrics' }]] as const,
+            ['unissued', 'WindowStateUnissued', []] as const,
+          ].map(([Id, MetricName, extra]) => ({
+            Id,
+            MetricStat: {
+              Metric: {
+                Namespace: 'AiOps',
+                MetricName,
+                Dimensions: [...extra, { Name: 'service', Value: service }],
+              },
+              Period: 60,
+              Stat: 'Sum',
+            },
+          })),
+        }),
+      );
+      const sum = (id: string) =>
+        (out.MetricDataResults ?? []).find((r) => r.Id === id)?.Values?.reduce((a, b) => a + b, 0) ?? 0;
+      return { processed: sum('processed'), unissued: sum('unissued') };
+    };
+    const { processed, unissued } = await waitFor(
+      context,
+      'RecordsProcessed of evaluateMetrics',
+      async () => {
+        const figures = await query();
+        return figures.processed > 0 ? figures : undefined;
+      },
+    );
+    return `RecordsProcessed ${processed}, WindowStateUnissued ${unissued}`;
+  },
+});
+
+/** Credentials the SDK would find in the environment (a profile or keys); the metrics step needs them. */
+const hasAwsCredentials = (): boolean =>
+  Boolean(
+    process.env.AWS_PROFILE ||
+      process.env.AWS_ACCESS_KEY_ID ||
+      process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+  );
+
 /** Runs the steps in order; after a failure the rest are skipped (they depend on what it should have found). */
 export const runVerify = async (context: VerifyContext, steps = VERIFY_STEPS): Promise<StepResult[]> => {
   const results: StepResult[] = [];
@@ -165,7 +224,14 @@ export const verifyCommand = (): Command =>
         const client = await connectApi({ endpoint: options.api, token: options.token });
         const stationId = `VERIFY-${randomUUID().slice(0, 8).toUpperCase()}`;
         const context: VerifyContext = { client, stationId, deadline: Date.now() + options.timeout * 1000 };
-        const results = await runVerify(context);
+        const steps =
+          hasAwsCredentials() && !isLocalEndpoint(client.endpoint)
+            ? [
+                ...VERIFY_STEPS,
+                flowMetricsStep(new CloudWatchClient({ region: options.region }), 'ai-ops', Date.now()),
+              ]
+            : VERIFY_STEPS;
+        const results = await runVerify(context, steps);
         const passed = results.every((r) => r.result === 'pass');
         output(
           options,
