@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FUNCTION_SETTINGS } from '../../src/config';
 import { packageStack, type Template } from '../support/packaged-template';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -120,5 +121,27 @@ describe('each role against infra/function-permissions.yml and its handler code'
         `${grant.action}: nothing reachable from ${fn} calls ${caller}()`,
       ).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('each function as packaged', () => {
+  const required = (fn: keyof typeof FUNCTION_SETTINGS): string[] =>
+    Object.entries(FUNCTION_SETTINGS[fn].shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([key]) => key);
+
+  it.each(FUNCTIONS)('%s: its environment sets every setting its schema requires', (fn) => {
+    const properties = template.Resources[`${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction`]?.Properties;
+    const environment = (properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    for (const key of required(fn as keyof typeof FUNCTION_SETTINGS))
+      expect(environment?.[key], `${fn}: ${key}`).toBeDefined();
+  });
+
+  it.each(FUNCTIONS)('%s: its handler is at most 40 lines (wiring only)', async (fn) => {
+    const properties = template.Resources[`${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction`]?.Properties;
+    const file = `${String(properties?.Handler).replace(/\.handler$/, '')}.ts`;
+    const lines = (await readFile(join(REPO, file), 'utf8')).trimEnd().split('\n');
+    expect(lines.length, file).toBeLessThanOrEqual(40);
   });
 });
