@@ -1,22 +1,17 @@
 import middy from '@middy/core';
+import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
-import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
-import { config, required } from '../src/config';
+import { settingsFor } from '../src/config';
 import { systemClock } from '../src/domain/ports';
 import { callerOf, jsonBody, pathParameter } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { countDecision, logger, observe, recordDecisionLatency, tracer } from '../src/observability';
+import { alertDecided, observe } from '../src/observability';
 import { approveAlert, decisionLatencyMs, rejectAlert } from '../src/use-cases/decide-alert';
 
-const { region, endpoints, tables } = config();
-const deps = {
-  alerts: new DynamoAlertStore({
-    doc: tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb })),
-    tableName: required(tables.alerts, 'ALERTS_TABLE'),
-  }),
-  clock: systemClock,
-};
+const settings = settingsFor('decideAlert');
+const { doc } = awsClients(settings);
+const deps = { alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE }), clock: systemClock };
 
 /**
  * POST /alerts/{alertId}/approve and /reject (scope alerts/decide). The decider is the token's subject,
@@ -30,14 +25,7 @@ export const handler = middy(
     const alert = approving
       ? await approveAlert(alertId, actor, deps)
       : await rejectAlert(alertId, jsonBody(event), actor, deps);
-    countDecision(approving ? 'Approved' : 'Rejected');
-    const latency = decisionLatencyMs(alert);
-    if (latency !== undefined) recordDecisionLatency(latency);
-    logger.info(approving ? 'alert approved' : 'alert rejected', {
-      alertId,
-      stationId: alert.stationId,
-      actor,
-    });
+    alertDecided(alert, approving, actor, decisionLatencyMs(alert));
     return json(200, alert);
   }),
 ).use(observe());

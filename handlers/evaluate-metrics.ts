@@ -1,68 +1,33 @@
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
-import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
-import { config, required } from '../src/config';
+import { settingsFor } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import {
-  countAlert,
-  countRecords,
-  countStationsRead,
-  logAlertCreated,
-  logger,
-  observe,
-  tracer,
-} from '../src/observability';
+import { countStationsRead, evaluateHooks, observe } from '../src/observability';
 import { parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
 
-const { region, endpoints, tables, ruleThresholdsJson, stationHistoryMaxReadings } = config();
-const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
+const settings = settingsFor('evaluateMetrics');
+const { doc } = awsClients(settings);
 const deps = {
-  metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
-  alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
+  metrics: new DynamoMetricStore({ doc, tableName: settings.METRICS_TABLE }),
+  alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE }),
   clock: systemClock,
   // A bad override fails the cold start, naming the key, rather than evaluating with a wrong threshold.
-  thresholds: parseThresholdOverrides(ruleThresholdsJson),
+  thresholds: parseThresholdOverrides(settings.RULE_THRESHOLDS),
 };
 // Lives as long as the instance; the tumbling-window state tells each invocation whether it can be trusted.
 const history = new StationHistory({
-  maxReadings: stationHistoryMaxReadings,
+  maxReadings: settings.STATION_HISTORY_MAX_READINGS,
   windowMs: deps.thresholds.windowMs,
 });
 
 /** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
 export const handler = middy(async (event: DynamoDBStreamEvent) => {
-  const { batchItemFailures, state, stationsRead } = await evaluateBatch(
-    event,
-    deps,
-    {
-      onAlert: (outcome, candidate, sequenceNumber) => {
-        if (outcome.kind === 'created') {
-          logAlertCreated(outcome.alert);
-          countAlert('Created', outcome.alert.alertType, outcome.alert.severity);
-        } else if (outcome.kind === 'merged') {
-          countAlert('Deduplicated', candidate.alertType, outcome.severity);
-          logger.info('alert deduplicated', {
-            alertId: outcome.alertId,
-            stationId: candidate.stationId,
-            sequenceNumber,
-            occurrences: outcome.occurrences,
-          });
-        }
-      },
-      onRecordFailed: (sequenceNumber, stationId, error) =>
-        logger.error('stream record failed', { sequenceNumber, stationId, error }),
-      onCounts: ({ processed, skipped, failed }) => {
-        countRecords('evaluateMetrics', 'Processed', processed);
-        countRecords('evaluateMetrics', 'Skipped', skipped);
-        countRecords('evaluateMetrics', 'Failed', failed);
-      },
-    },
-    history,
-  );
+  const { batchItemFailures, state, stationsRead } = await evaluateBatch(event, deps, evaluateHooks, history);
   countStationsRead(stationsRead);
   return state ? { batchItemFailures, state } : { batchItemFailures };
 }).use(observe());

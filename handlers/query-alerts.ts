@@ -1,19 +1,19 @@
 import middy from '@middy/core';
+import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
-import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
-import { config, required } from '../src/config';
+import { settingsFor } from '../src/config';
 import { pathParameter } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
-import { observe, tracer } from '../src/observability';
+import { observe } from '../src/observability';
 import { alertTrail, getAlert, listAlerts } from '../src/use-cases/query-alerts';
 
-const { region, endpoints, tables } = config();
-const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
+const settings = settingsFor('queryAlerts');
+const { doc } = awsClients(settings);
 const deps = {
-  alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
-  audit: new DynamoAuditStore({ doc, tableName: required(tables.audit, 'AUDIT_TABLE') }),
+  alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE }),
+  audit: new DynamoAuditStore({ doc, tableName: settings.AUDIT_TABLE }),
 };
 
 /** GET /alerts, GET /alerts/{alertId}, GET /alerts/{alertId}/audit (scope alerts/read). */

@@ -1,17 +1,14 @@
 import middy from '@middy/core';
+import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
-import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
-import { config, required } from '../src/config';
+import { settingsFor } from '../src/config';
 import { systemClock } from '../src/domain/ports';
-import { countWorkflow, logger, observe, tracer } from '../src/observability';
+import { observe, workflowOutcomeRecorded } from '../src/observability';
 import { recordWorkflowOutcome } from '../src/use-cases/record-workflow-outcome';
 
-const { region, endpoints, tables } = config();
+const settings = settingsFor('recordWorkflowOutcome');
 const deps = {
-  audit: new DynamoAuditStore({
-    doc: tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb })),
-    tableName: required(tables.audit, 'AUDIT_TABLE'),
-  }),
+  audit: new DynamoAuditStore({ doc: awsClients(settings).doc, tableName: settings.AUDIT_TABLE }),
   clock: systemClock,
 };
 
@@ -20,7 +17,5 @@ const deps = {
  * A malformed event throws: EventBridge's async invocation retries it and then dead-letters it.
  */
 export const handler = middy(async (event: unknown): Promise<void> => {
-  const outcome = await recordWorkflowOutcome(event, deps);
-  if (outcome.recorded) countWorkflow(outcome.status === 'SUCCEEDED' ? 'Succeeded' : 'Failed');
-  logger.info('workflow outcome recorded', { ...outcome });
+  workflowOutcomeRecorded(await recordWorkflowOutcome(event, deps));
 }).use(observe());

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Everything the handlers and the local runtime read from the environment, parsed once. Table names
- * and ARNs come from serverless.yml (CloudFormation Refs); endpoints are set only locally and in tests
- * so every AWS client can point at DynamoDB Local or a stub.
+ * Each function's settings, read from the environment once and validated against that function's own
+ * schema: what a function requires is its schema (a missing table name fails its cold start, naming the
+ * variable), and nothing it does not use is required of it. Table names and ARNs come from
+ * serverless.yml (CloudFormation Refs); endpoints are set only locally and in tests so every AWS client
+ * can point at DynamoDB Local or a stub.
  */
 const optionalUrl = z
   .string()
@@ -11,37 +13,47 @@ const optionalUrl = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
-const configSchema = z.object({
+const tableName = z.string().min(3);
+
+/** What every function reads: where it runs and which endpoints its clients use. */
+const runtime = {
   STAGE: z.string().min(1).default('dev'),
   AWS_REGION: z.string().min(1).default('eu-west-1'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
-  METRICS_TABLE: z.string().min(3).optional(),
-  ALERTS_TABLE: z.string().min(3).optional(),
-  AUDIT_TABLE: z.string().min(3).optional(),
-  IDEMPOTENCY_TABLE: z.string().min(3).optional(),
-  STATE_MACHINE_ARN: z.string().optional(),
-  ALERTS_TOPIC_ARN: z.string().optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
   SFN_ENDPOINT: optionalUrl,
   SNS_ENDPOINT: optionalUrl,
-  RULE_THRESHOLDS: z.string().optional(),
-  // About 200 bytes a reading: the default keeps the evaluator's memory of stations near 40 MB.
-  STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
-});
+};
 
-export interface Config {
-  stage: string;
-  region: string;
-  logLevel: string;
-  /** Undefined when the function does not use that table (serverless.yml sets what each one needs). */
-  tables: { metrics?: string; alerts?: string; audit?: string; idempotency?: string };
-  stateMachineArn: string | undefined;
-  alertsTopicArn: string | undefined;
-  endpoints: { dynamodb?: string; sfn?: string; sns?: string };
-  ruleThresholdsJson: string | undefined;
-  /** Readings the evaluator keeps in memory between invocations (0: none, every window is read). */
-  stationHistoryMaxReadings: number;
-}
+/** Keyed by the serverless.yml function key; test/infra checks the packaged stack sets each one's keys. */
+export const FUNCTION_SETTINGS = {
+  ingestMetrics: z.object({ ...runtime, METRICS_TABLE: tableName }),
+  evaluateMetrics: z.object({
+    ...runtime,
+    METRICS_TABLE: tableName,
+    ALERTS_TABLE: tableName,
+    RULE_THRESHOLDS: z.string().optional(),
+    // About 200 bytes a reading: the default keeps the evaluator's memory of stations near 40 MB.
+    STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
+  }),
+  queryAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, AUDIT_TABLE: tableName }),
+  decideAlert: z.object({ ...runtime, ALERTS_TABLE: tableName }),
+  dispatchAlertChange: z.object({
+    ...runtime,
+    ALERTS_TABLE: tableName,
+    AUDIT_TABLE: tableName,
+    IDEMPOTENCY_TABLE: tableName,
+    STATE_MACHINE_ARN: z.string().min(1),
+    ALERTS_TOPIC_ARN: z.string().min(1),
+  }),
+  planRemediation: z.object({ ...runtime }),
+  recordWorkflowOutcome: z.object({ ...runtime, AUDIT_TABLE: tableName }),
+} as const;
+
+export type FunctionName = keyof typeof FUNCTION_SETTINGS;
+export type Settings<F extends FunctionName> = z.infer<(typeof FUNCTION_SETTINGS)[F]>;
+/** The settings every function has (region and endpoints), which the client factory reads. */
+export type RuntimeSettings = z.infer<z.ZodObject<typeof runtime>>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -50,48 +62,26 @@ export class ConfigError extends Error {
   }
 }
 
-export const parseConfig = (env: Record<string, string | undefined>): Config => {
-  const result = configSchema.safeParse(env);
+/** Validates `env` against the function's schema; the error names every variable that is wrong. */
+export const parseSettings = <F extends FunctionName>(
+  fn: F,
+  env: Record<string, string | undefined>,
+): Settings<F> => {
+  const result = FUNCTION_SETTINGS[fn].safeParse(env);
   if (!result.success) {
     const fields = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${fields}`);
+    throw new ConfigError(`invalid configuration of ${fn}: ${fields}`);
   }
-  const e = result.data;
-  return {
-    stage: e.STAGE,
-    region: e.AWS_REGION,
-    logLevel: e.LOG_LEVEL,
-    tables: {
-      metrics: e.METRICS_TABLE,
-      alerts: e.ALERTS_TABLE,
-      audit: e.AUDIT_TABLE,
-      idempotency: e.IDEMPOTENCY_TABLE,
-    },
-    stateMachineArn: e.STATE_MACHINE_ARN,
-    alertsTopicArn: e.ALERTS_TOPIC_ARN,
-    endpoints: {
-      ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),
-      ...(e.SFN_ENDPOINT ? { sfn: e.SFN_ENDPOINT } : {}),
-      ...(e.SNS_ENDPOINT ? { sns: e.SNS_ENDPOINT } : {}),
-    },
-    ruleThresholdsJson: e.RULE_THRESHOLDS,
-    stationHistoryMaxReadings: e.STATION_HISTORY_MAX_READINGS,
-  };
+  return result.data as Settings<F>;
 };
 
-/** A setting the calling function needs; a clear error names the variable when it is missing. */
-export const required = <T>(value: T | undefined, variable: string): T => {
-  if (value === undefined || value === '') throw new ConfigError(`${variable} is not set`);
-  return value;
-};
-
-let cached: Config | undefined;
-/** The process's configuration, parsed on first use. */
-export const config = (): Config => {
-  cached ??= parseConfig(process.env);
-  return cached;
+const cached = new Map<FunctionName, unknown>();
+/** The function's settings from the process environment, parsed on first use. */
+export const settingsFor = <F extends FunctionName>(fn: F): Settings<F> => {
+  if (!cached.has(fn)) cached.set(fn, parseSettings(fn, process.env));
+  return cached.get(fn) as Settings<F>;
 };
 /** For the local runtime and tests, which set the environment after import. */
 export const resetConfig = (): void => {
-  cached = undefined;
+  cached.clear();
 };

@@ -200,6 +200,11 @@ export class ApiClient {
     return this.call('GET', `/alerts/${encodeURIComponent(alertId)}/audit`, auditTrailSchema);
   }
 
+  /** POST /metrics (scope metrics/write): up to 500 readings, all or nothing. */
+  postMetrics(readings: readonly unknown[]): Promise<{ accepted: number }> {
+    return this.call('POST', '/metrics', z.looseObject({ accepted: z.number() }), readings);
+  }
+
   approve(alertId: string): Promise<AlertView> {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/approve`, alertSchema);
   }

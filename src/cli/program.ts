@@ -7,6 +7,7 @@ import { replayCommand } from './commands/replay';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
 import { tokenCommand } from './commands/token';
+import { verifyCommand } from './commands/verify';
 
 /** The `ai-ops` command: the local runtime, the operator's view of alerts, and tools for developers. */
 export const program = (): Command =>
@@ -20,4 +21,5 @@ export const program = (): Command =>
     .addCommand(replayCommand())
     .addCommand(alertsCommand())
     .addCommand(auditCommand())
-    .addCommand(logsCommand());
+    .addCommand(logsCommand())
+    .addCommand(verifyCommand());

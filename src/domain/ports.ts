@@ -96,3 +96,9 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Runs `fn` at most once per key, also across retries and replays; a later call returns the first
+ * call's result. A call whose `fn` throws leaves no trace, so a retry runs it again.
+ */
+export type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;

@@ -12,6 +12,7 @@ export const FlowMetric = {
   RecordsSkipped: 'RecordsSkipped',
   RecordsFailed: 'RecordsFailed',
   StationsRead: 'StationsRead',
+  WindowStateUnissued: 'WindowStateUnissued',
   AlertsCreated: 'AlertsCreated',
   AlertsDeduplicated: 'AlertsDeduplicated',
   AlertsApproved: 'AlertsApproved',
@@ -33,6 +34,7 @@ export const FLOW_METRIC_UNITS: Readonly<Record<FlowMetric, MetricUnitValue>> = 
   RecordsSkipped: MetricUnit.Count,
   RecordsFailed: MetricUnit.Count,
   StationsRead: MetricUnit.Count,
+  WindowStateUnissued: MetricUnit.Count,
   AlertsCreated: MetricUnit.Count,
   AlertsDeduplicated: MetricUnit.Count,
   AlertsApproved: MetricUnit.Count,
@@ -99,6 +101,13 @@ export const countRecords = (fn: FunctionKey, kind: 'Processed' | 'Skipped' | 'F
  * shows how much the station history saves (near 0 in steady state, every station after a new window).
  */
 export const countStationsRead = (n: number): void => emitFlowMetric(FlowMetric.StationsRead, n);
+
+/**
+ * An evaluator invocation received a tumbling-window state other than the one it returned last in the
+ * same window: another instance handled the shard in between, or Lambda did not carry the state (the
+ * memory of stations then never helps; docs/operations.md, first-deploy checklist).
+ */
+export const countUnissuedWindowState = (): void => emitFlowMetric(FlowMetric.WindowStateUnissued, 1);
 
 /** One alert written or merged into an open one; dimensions AlertType and Severity. */
 export const countAlert = (

@@ -2,6 +2,14 @@ export type { ObservabilityConfig, ObservabilityLogLevel } from './config';
 export { readObservabilityConfig } from './config';
 export type { CorrelationKeys } from './correlation';
 export { loggerFor, withCorrelation } from './correlation';
+export {
+  alertDecided,
+  dispatchHooks,
+  evaluateHooks,
+  readingsAccepted,
+  readingsRejected,
+  workflowOutcomeRecorded,
+} from './flow-hooks';
 export type { FunctionKey } from './flow-metrics';
 export {
   countAlert,
@@ -10,6 +18,7 @@ export {
   countReadings,
   countRecords,
   countStationsRead,
+  countUnissuedWindowState,
   countWorkflow,
   emitFlowMetric,
   FLOW_METRIC_UNITS,

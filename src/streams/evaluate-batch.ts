@@ -16,6 +16,8 @@ export interface EvaluateBatchHooks {
   onAlert?(outcome: RaiseOutcome, candidate: AlertCandidate, sequenceNumber: string): void;
   onRecordFailed?(sequenceNumber: string, stationId: string | undefined, error: unknown): void;
   onCounts?(counts: { processed: number; skipped: number; failed: number }): void;
+  /** The window state was not the one this instance returned last in the same window (see ShardHistory). */
+  onUnissuedState?(shardId: string, window: string): void;
 }
 
 export interface EvaluateBatchResult extends DynamoDBBatchResponse {
@@ -71,7 +73,10 @@ export const evaluateBatch = async (
   const stations = new Map<string, StreamedMetric[]>();
   const windowed = isTimeWindowEvent(event);
   const shard =
-    windowed && history ? history.resume(event.shardId, event.state[HISTORY_TOKEN_KEY]) : undefined;
+    windowed && history
+      ? history.resume(event.shardId, event.state[HISTORY_TOKEN_KEY], event.window.start)
+      : undefined;
+  if (windowed && shard?.unissued) hooks.onUnissuedState?.(event.shardId, event.window.start);
 
   for (const record of event.Records as DynamoDBRecord[]) {
     try {

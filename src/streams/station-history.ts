@@ -46,12 +46,19 @@ interface ShardMemory {
   generation: number;
   /** The token this instance issued last for the shard; undefined until the first seal. */
   token: string | undefined;
+  /** The tumbling window (its start) of the invocation that holds or last held the shard. */
+  window: string | undefined;
 }
 
 /** One shard's history, for the duration of one invocation. */
 export interface ShardHistory {
   /** True when the shard's memory survived (the state carried this instance's last token). */
   readonly resumed: boolean;
+  /**
+   * True when, within the window this instance last sealed the shard in, the state carried something
+   * other than that token: another instance ran in between, or Lambda did not carry the state.
+   */
+  readonly unissued: boolean;
   /** The station's readings (ascending) if they are complete for every timestamp > fromTs, else undefined. */
   covering(stationId: string, fromTs: number): Metric[] | undefined;
   /** Replaces the station's memory with a read that returned every reading with timestamp > fromTs. */
@@ -95,15 +102,19 @@ export class StationHistory {
 
   /**
    * Opens `shardId` for one invocation. `token` is what the window state carried: the shard's memory is
-   * kept only if it is the token this instance issued last for that shard.
+   * kept only if it is the token this instance issued last for that shard. `window` (the window's start)
+   * tells a state lost within a window from the empty state of a new one.
    */
-  resume(shardId: string, token: unknown): ShardHistory {
+  resume(shardId: string, token: unknown, window?: string): ShardHistory {
     let shard = this.shards.get(shardId);
     const resumed = shard !== undefined && shard.token !== undefined && shard.token === token;
+    const unissued =
+      !resumed && window !== undefined && shard?.token !== undefined && shard.window === window;
     if (!resumed || !shard) {
-      shard = { generation: ++this.generations, token: undefined };
+      shard = { generation: ++this.generations, token: undefined, window };
       this.shards.set(shardId, shard);
     }
+    shard.window = window;
     const memory = shard;
     const touched = new Set<StationEntry>();
     const keyOf = (stationId: string) => `${shardId}\u0000${stationId}`;
@@ -121,6 +132,7 @@ export class StationHistory {
     };
     return {
       resumed,
+      unissued,
       covering: (stationId, fromTs) => {
         const entry = live(stationId);
         return entry && entry.coveredFrom <= fromTs ? entry.readings : undefined;

@@ -1,5 +1,12 @@
 import { auditTaskIdFor, failedAttemptTaskIdFor } from '../domain/ids';
-import type { AlertNotifier, AlertStore, AuditStore, Clock, RemediationWorkflow } from '../domain/ports';
+import type {
+  AlertNotifier,
+  AlertStore,
+  AuditStore,
+  Clock,
+  Once,
+  RemediationWorkflow,
+} from '../domain/ports';
 import {
   type Alert,
   AUDIT_TTL_DAYS,
@@ -16,12 +23,6 @@ export interface AlertChange {
   oldImage?: Record<string, unknown>;
   sequenceNumber: string;
 }
-
-/**
- * Runs `fn` at most once per key, also across retries and replays; a later call returns the first
- * call's result. A call whose `fn` throws leaves no trace, so a retry runs it again.
- */
-export type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 
 export interface DispatchDeps {
   alerts: Pick<AlertStore, 'setExecutionArn'>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogTap } from '../../src/local/log-tap';
 import type { LocalRuntime } from '../../src/local/runtime';
+import { metric } from '../support/metric-factory';
 import { type E2eRuntime, startE2eRuntime, until } from './support/runtime';
 
 const logDir = mkdtempSync(join(tmpdir(), 'ai-ops-e2e-logs-'));
@@ -57,18 +58,16 @@ describe('the local pipeline, end to end', () => {
     expect((await call('/alerts', station)).status).toBe(403);
 
     const now = Date.now();
-    const readings = [3, 2, 1].map((charged, i) => ({
-      stationId: 'E2E_STATION',
-      timestamp: now - (2 - i) * 10_000,
-      swapRate: 12,
-      demandSurge: false,
-      chargerUptime: 99,
-      chargerHealth: 'healthy',
-      chargedBatteries: charged,
-      unchargedBatteries: 20,
-      errorLogs: [],
-      faultPatterns: [],
-    }));
+    const readings = [3, 2, 1].map((charged, i) =>
+      metric({
+        stationId: 'E2E_STATION',
+        timestamp: now - (2 - i) * 10_000,
+        swapRate: 12,
+        chargerUptime: 99,
+        chargedBatteries: charged,
+        unchargedBatteries: 20,
+      }),
+    );
     const ingest = await call('/metrics', station, { method: 'POST', body: JSON.stringify(readings) });
     expect(ingest.status).toBe(202);
     expect(await ingest.json()).toEqual({ accepted: 3 });

@@ -151,7 +151,7 @@ const actionsOf = (roleId: string): string[] =>
 
 describe('the packaged stack: least privilege', () => {
   const DATA_ACTIONS: Record<string, string[]> = {
-    IngestMetricsRole: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+    IngestMetricsRole: ['dynamodb:BatchWriteItem'],
     QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query'],
     DecideAlertRole: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     PlanRemediationRole: [],

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/cli/commands/replay';
 import { runProgram } from '../support/cli';
+import { metric } from '../support/metric-factory';
 import { streamEvent, streamRecord } from '../support/stream-records';
 import { createTestTables } from '../support/tables';
 
@@ -76,18 +77,14 @@ describe('ai-ops replay', () => {
   it('reads a live stream from its start with --dry-run and says what the handler would do, writing nothing', async () => {
     const t = await createTestTables();
     const now = Date.now();
-    const reading = (timestamp: number, chargedBatteries: number) => ({
-      stationId: 'REPLAY_1',
-      timestamp,
-      swapRate: 10,
-      demandSurge: false,
-      chargerUptime: 99,
-      chargerHealth: 'healthy',
-      chargedBatteries,
-      unchargedBatteries: 10,
-      errorLogs: [],
-      faultPatterns: [],
-    });
+    const reading = (timestamp: number, chargedBatteries: number) =>
+      metric({
+        stationId: 'REPLAY_1',
+        timestamp,
+        chargerUptime: 99,
+        chargedBatteries,
+        unchargedBatteries: 10,
+      });
     await t.doc.send(new PutCommand({ TableName: t.names.metrics, Item: reading(now - 20_000, 20) }));
     await t.doc.send(new PutCommand({ TableName: t.names.metrics, Item: reading(now - 10_000, 0) }));
     const streamArn =

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 export interface Template {
@@ -13,14 +13,22 @@ export interface Template {
 }
 
 const run = promisify(execFile);
+const REPO = resolve(import.meta.dirname, '../..');
 
 /**
  * `serverless package` for a stage into a temporary folder, offline, with no AWS credentials, and the
  * CloudFormation template it wrote. Shared by the template tests; packaging once per file is the cost.
+ * `params` are passed as --param=key=value (prod refuses to package without a real issuer and an email).
  */
-export const packageStack = async (stage: string): Promise<Template> => {
-  const dir = await mkdtemp(join(tmpdir(), 'ai-ops-package-'));
+export const packageStack = async (stage: string, params: Record<string, string> = {}): Promise<Template> => {
+  // Packaged from a copy: serverless-esbuild builds into the service folder's .esbuild/, so two packages at
+  // once (test files run in parallel) would overwrite each other's bundles.
+  const work = await mkdtemp(join(tmpdir(), 'ai-ops-service-'));
+  const dir = join(work, '.package');
   try {
+    for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'infra', 'handlers', 'src'])
+      await cp(join(REPO, entry), join(work, entry), { recursive: true });
+    await symlink(join(REPO, 'node_modules'), join(work, 'node_modules'), 'dir');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SLS_TELEMETRY_DISABLED: '1',
@@ -28,14 +36,33 @@ export const packageStack = async (stage: string): Promise<Template> => {
     };
     for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
       delete env[key];
-    await run(join('node_modules', '.bin', 'serverless'), ['package', '--stage', stage, '--package', dir], {
-      env,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const paramArgs = Object.entries(params).map(([key, value]) => `--param=${key}=${value}`);
+    await run(
+      join(REPO, 'node_modules', '.bin', 'serverless'),
+      ['package', '--stage', stage, '--package', dir, ...paramArgs],
+      { cwd: work, env, maxBuffer: 16 * 1024 * 1024 },
+    );
     return JSON.parse(
       await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as Template;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  }
+};
+
+/** What a real prod deployment passes: the guard in infra/param-guard.cjs refuses the placeholders. */
+export const PROD_PARAMS = {
+  jwtIssuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+  alarmEmail: 'ops@ai-ops.dev',
+};
+
+/** The `serverless package` failure message (stdout and stderr), or undefined when it packaged. */
+export const packageFailure = async (stage: string, params: Record<string, string> = {}) => {
+  try {
+    await packageStack(stage, params);
+    return undefined;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    return `${stdout}${stderr}`;
   }
 };

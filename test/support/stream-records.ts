@@ -26,7 +26,7 @@ export const streamRecord = (
     eventSourceARN: STREAM_ARN,
     dynamodb: {
       ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-      Keys: marshall(keys),
+      Keys: marshall(keys, { removeUndefinedValues: true }),
       ...(images.newImage ? { NewImage: marshall(images.newImage, { removeUndefinedValues: true }) } : {}),
       ...(images.oldImage ? { OldImage: marshall(images.oldImage, { removeUndefinedValues: true }) } : {}),
       SequenceNumber: sequenceNumber,
@@ -45,3 +45,11 @@ export const metricInserted = (metric: { stationId: string; timestamp: number },
   );
 
 export const streamEvent = (records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+/** A change of the alerts table, keyed by the alertId of whichever image it carries. */
+export const alertChanged = (
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  sequenceNumber: string,
+  images: { newImage?: Record<string, unknown>; oldImage?: Record<string, unknown> },
+): DynamoDBRecord =>
+  streamRecord(eventName, { alertId: (images.newImage ?? images.oldImage)?.alertId }, images, sequenceNumber);

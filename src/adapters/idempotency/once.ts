@@ -2,9 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-
-/** Runs `fn` at most once per key; see the use cases' `Once`. */
-export type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+import type { Once } from '../../domain/ports';
 
 export interface OnceOptions {
   /** The idempotency table: key attribute `id`, TTL attribute `expiration` (infra/tables.yml). */

@@ -14,9 +14,12 @@ const stringAttribute = (value: string): MessageAttributeValue => ({
   StringValue: value,
 });
 
+/** The `event` of an approval, in the body and as the attribute filter policies select on. */
+export const APPROVED_EVENT = 'ALERT_APPROVED';
+
 /** What subscribers receive: enough to act on without reading the alerts table. */
 export const approvedMessageOf = (alert: Alert): Record<string, unknown> => ({
-  event: 'ALERT_APPROVED',
+  event: APPROVED_EVENT,
   alertId: alert.alertId,
   stationId: alert.stationId,
   alertType: alert.alertType,
@@ -43,9 +46,10 @@ export class SnsAlertNotifier implements AlertNotifier {
         TopicArn: this.topicArn,
         Subject: subjectOf(alert),
         Message: JSON.stringify(approvedMessageOf(alert)),
-        // The attributes subscription filter policies match on (the workflow's outcome message carries
-        // the same three).
+        // The attributes subscription filter policies match on; the workflow's outcome messages carry
+        // the same four (docs/operations.md has an example filter policy).
         MessageAttributes: {
+          event: stringAttribute(APPROVED_EVENT),
           alertType: stringAttribute(alert.alertType),
           severity: stringAttribute(alert.severity),
           stationId: stringAttribute(alert.stationId),

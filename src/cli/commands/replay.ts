@@ -6,13 +6,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { type Command, Option } from 'commander';
 import { startLocalAwsEndpoints } from '../../local/aws-endpoints/server';
@@ -35,6 +29,8 @@ import {
 } from '../../local/stream-poller';
 import { processRecords } from '../../local/stream-poller/batch-processor';
 import { type StreamEntry, toStreamEntry } from '../../local/stream-poller/lambda-record';
+import { createShardReader, describeShards } from '../../local/stream-poller/shard-reader';
+import { silentLogger } from '../../local/stream-poller/types';
 import { type CommonOptions, output, subcommand } from '../common-options';
 import { type PreviewLine, previewerFor } from '../replay-preview';
 
@@ -62,40 +58,31 @@ const readRecordedEvents = async (source: string): Promise<DynamoDBRecord[]> => 
   return records;
 };
 
-/** Every record of a live stream (DynamoDB Local or AWS) from its start, parents' shards first. */
+/**
+ * Every record of a live stream (DynamoDB Local or AWS) from its start, parents' shards first, read with
+ * the pollers' shard reader (and so its recovery from expired iterators and trimmed positions).
+ */
 const readStream = async (client: DynamoDBStreamsClient, streamArn: string): Promise<DynamoDBRecord[]> => {
-  const shards: Shard[] = [];
-  let start: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
-    );
-    shards.push(...(page.StreamDescription?.Shards ?? []));
-    start = page.StreamDescription?.LastEvaluatedShardId;
-  } while (start);
+  const signal = new AbortController().signal;
+  const shards = await describeShards(client, streamArn, signal);
+  const startOf = (shard: Shard) => BigInt(shard.SequenceNumberRange?.StartingSequenceNumber ?? '0');
   const records: DynamoDBRecord[] = [];
-  for (const shard of shards.sort((a, b) =>
-    BigInt(a.SequenceNumberRange?.StartingSequenceNumber ?? '0') <
-    BigInt(b.SequenceNumberRange?.StartingSequenceNumber ?? '0')
-      ? -1
-      : 1,
-  )) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      const batch = page.Records ?? [];
-      for (const r of batch) records.push(toStreamEntry(r, streamArn, { readAtMs: Date.now() }).record);
-      // An open shard has no end: stop once it has nothing more to give. A closed one ends by itself.
-      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
-      iterator = batch.length === 0 && open ? undefined : page.NextShardIterator;
+  for (const shard of shards.sort((a, b) => (startOf(a) < startOf(b) ? -1 : 1))) {
+    if (!shard.ShardId) continue;
+    const reader = createShardReader({
+      client,
+      streamArn,
+      shardId: shard.ShardId,
+      position: { type: 'TRIM_HORIZON' },
+      logger: silentLogger,
+    });
+    // An open shard has no end: stop once it has nothing more to give. A closed one ends by itself.
+    const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+    for (;;) {
+      const page = await reader.read(signal);
+      for (const r of page.records)
+        records.push(toStreamEntry(r, streamArn, { readAtMs: Date.now() }).record);
+      if (page.ended || (page.records.length === 0 && open)) break;
     }
   }
   return records;

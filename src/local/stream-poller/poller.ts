@@ -1,10 +1,7 @@
-import {
-  DescribeStreamCommand,
-  type DynamoDBStreamsClient,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { CheckpointStore } from './checkpoint-store';
 import type { DeadLetterWriter } from './dead-letter';
+import { describeShards } from './shard-reader';
 import {
   createShardWorker,
   positionAfter,
@@ -61,20 +58,6 @@ export interface StreamPoller {
   idle(options?: { timeoutMs?: number }): Promise<void>;
   status(): StreamPollerStatus;
 }
-
-const describeShards = async (client: DynamoDBStreamsClient, streamArn: string, signal: AbortSignal) => {
-  const shards: Shard[] = [];
-  let exclusiveStartShardId: string | undefined;
-  do {
-    const { StreamDescription } = await client.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      { abortSignal: signal },
-    );
-    shards.push(...(StreamDescription?.Shards ?? []));
-    exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-  } while (exclusiveStartShardId);
-  return shards;
-};
 
 /**
  * A local Lambda event source mapping for one (function, DynamoDB stream) pair: finds the shards, runs one

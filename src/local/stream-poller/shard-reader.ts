@@ -1,8 +1,10 @@
 import {
   type _Record,
+  DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { PollerLogger } from './types';
 
@@ -104,4 +106,23 @@ export const createShardReader = (options: ShardReaderOptions): ShardReader => {
       iterator = undefined;
     },
   };
+};
+
+/** Every shard of the stream, all DescribeStream pages (the poller's discovery and `replay` share it). */
+export const describeShards = async (
+  client: DynamoDBStreamsClient,
+  streamArn: string,
+  signal: AbortSignal,
+) => {
+  const shards: Shard[] = [];
+  let exclusiveStartShardId: string | undefined;
+  do {
+    const { StreamDescription } = await client.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      { abortSignal: signal },
+    );
+    shards.push(...(StreamDescription?.Shards ?? []));
+    exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+  } while (exclusiveStartShardId);
+  return shards;
 };

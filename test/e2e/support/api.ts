@@ -1,4 +1,5 @@
 import type { Alert, AuditActionType, AuditEvent, Metric } from '../../../src/domain/types';
+import { metric } from '../../support/metric-factory';
 import { until } from './runtime';
 
 /** An error answer of the API: a handler's (error, message, errors) or API Gateway's ({message}). */
@@ -129,18 +130,15 @@ export class LocalApi {
 }
 
 /** A reading that fires LOW_INVENTORY (CRITICAL: no charged battery) and nothing else. */
-export const outOfStockMetric = (stationId: string, timestamp: number): Metric => ({
-  stationId,
-  timestamp,
-  swapRate: 6,
-  demandSurge: false,
-  chargerUptime: 99,
-  chargerHealth: 'healthy',
-  chargedBatteries: 0,
-  unchargedBatteries: 12,
-  errorLogs: [],
-  faultPatterns: [],
-});
+export const outOfStockMetric = (stationId: string, timestamp: number): Metric =>
+  metric({
+    stationId,
+    timestamp,
+    swapRate: 6,
+    chargerUptime: 99,
+    chargedBatteries: 0,
+    unchargedBatteries: 12,
+  });
 
 /** A reading that fires CHARGER_DOWN (CRITICAL: charger 'down') and nothing else (stock is plenty). */
 export const chargerDownMetric = (stationId: string, timestamp: number): Metric => ({

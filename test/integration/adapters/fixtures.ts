@@ -7,7 +7,7 @@ import { alertIdFor } from '../../../src/domain/ids';
 import type { AlertCandidate } from '../../../src/domain/ports';
 import type { Alert, AlertType, AuditEvent, Metric } from '../../../src/domain/types';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/dynamodb-local';
-import { metric } from '../../unit/rules/metric-factory';
+import { metric } from '../../support/metric-factory';
 
 /** A document client of its own on DynamoDB Local, so a test can spy on its `send` alone. */
 export const localDoc = (endpoint: string): DynamoDBDocumentClient =>

@@ -12,8 +12,8 @@ import { alertIdFor, auditTaskIdFor } from '../../../src/domain/ids';
 import type { AlertCandidate } from '../../../src/domain/ports';
 import type { AuditEvent } from '../../../src/domain/types';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/dynamodb-local';
+import { alertChanged, streamEvent } from '../../support/stream-records';
 import { createTestTables, type TestTables } from '../../support/tables';
-import { streamEvent, streamRecord } from '../../unit/dispatch/stream-records';
 
 /**
  * The deployed handler (handlers/dispatch-alert-change.ts, env-configured, middy + observe) replayed
@@ -142,14 +142,14 @@ beforeAll(async () => {
   const [a1, b1] = await Promise.all([rawItem(approvedId), rawItem(rejectedId)]);
 
   stream = [
-    streamRecord('INSERT', '100', { newImage: guardA }),
-    streamRecord('INSERT', '101', { newImage: a0 }),
-    streamRecord('INSERT', '102', { newImage: b0 }),
-    streamRecord('MODIFY', '103', { oldImage: a0, newImage: { ...a0, occurrences: 2, lastSeenAt: T0 + 5 } }),
-    streamRecord('MODIFY', '104', { oldImage: { ...a0, occurrences: 2 }, newImage: a1 }),
-    streamRecord('REMOVE', '105', { oldImage: guardA }),
-    streamRecord('MODIFY', '106', { oldImage: b0, newImage: b1 }),
-    streamRecord('MODIFY', '107', {
+    alertChanged('INSERT', '100', { newImage: guardA }),
+    alertChanged('INSERT', '101', { newImage: a0 }),
+    alertChanged('INSERT', '102', { newImage: b0 }),
+    alertChanged('MODIFY', '103', { oldImage: a0, newImage: { ...a0, occurrences: 2, lastSeenAt: T0 + 5 } }),
+    alertChanged('MODIFY', '104', { oldImage: { ...a0, occurrences: 2 }, newImage: a1 }),
+    alertChanged('REMOVE', '105', { oldImage: guardA }),
+    alertChanged('MODIFY', '106', { oldImage: b0, newImage: b1 }),
+    alertChanged('MODIFY', '107', {
       oldImage: a1,
       newImage: { ...a1, stepFunctionExecutionArn: executionArnOf(`alert-${approvedId}`) },
     }),
@@ -165,7 +165,7 @@ afterAll(() => {
 
 describe('dispatchAlertChange handler on DynamoDB Local', () => {
   it('audits every transition; a failed publish leaves a FAILED row and reports its record', async () => {
-    const response = await handler(streamEvent(...stream), context);
+    const response = await handler(streamEvent(stream), context);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '104' }] });
     expect(summary(await audit.trail(approvedId))).toEqual([
@@ -206,7 +206,7 @@ describe('dispatchAlertChange handler on DynamoDB Local', () => {
   });
 
   it('finishes the failed record when Lambda redelivers from it, publishing exactly once', async () => {
-    const response = await handler(streamEvent(...fromSequence('104')), context);
+    const response = await handler(streamEvent(fromSequence('104')), context);
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(summary(await audit.trail(approvedId))).toEqual([
@@ -237,7 +237,7 @@ describe('dispatchAlertChange handler on DynamoDB Local', () => {
   it('adds no audit row and no publish when the whole stream is replayed twice', async () => {
     const before = await auditRows();
     for (let i = 0; i < 2; i++) {
-      expect(await handler(streamEvent(...stream), context)).toEqual({ batchItemFailures: [] });
+      expect(await handler(streamEvent(stream), context)).toEqual({ batchItemFailures: [] });
     }
 
     expect(await auditRows()).toEqual(before);

@@ -7,8 +7,8 @@ import { DynamoMetricStore } from '../../../src/adapters/dynamodb/metric-store';
 import type { Metric } from '../../../src/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../src/rules';
 import type { EvaluateDeps } from '../../../src/use-cases/evaluate-metrics';
+import { metric } from '../../support/metric-factory';
 import { createTestTables, type TestTables } from '../../support/tables';
-import { metric } from '../../unit/rules/metric-factory';
 
 export const MINUTE = 60_000;
 /** Event time of the scenarios: 2025-01-01T12:00:00Z. */

@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import { resetConfig } from '../../../src/config';
 import { httpApiEvent } from '../../support/http-api-event';
+import { metric } from '../../support/metric-factory';
 import type { TestTables } from '../../support/tables';
 
 export type IngestHandler = (
@@ -65,16 +66,15 @@ export const validMetric = (
   stationId: string,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> => ({
-  stationId,
-  timestamp: Date.now() - 60_000,
-  swapRate: 12.5,
-  demandSurge: false,
-  chargerUptime: 97.5,
-  chargerHealth: 'healthy',
-  chargedBatteries: 14,
-  unchargedBatteries: 3,
-  errorLogs: ['E_TEMP_HIGH'],
-  faultPatterns: [],
+  ...metric({
+    stationId,
+    timestamp: Date.now() - 60_000,
+    swapRate: 12.5,
+    chargerUptime: 97.5,
+    chargedBatteries: 14,
+    unchargedBatteries: 3,
+    errorLogs: ['E_TEMP_HIGH'],
+  }),
   ...overrides,
 });
 

@@ -2,13 +2,13 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createDispatchHandler } from '../../../src/streams/dispatch-batch';
 import type { DispatchOutcome } from '../../../src/use-cases/dispatch-alert-change';
+import { alertChanged, streamEvent } from '../../support/stream-records';
 import { approvedAlert, fakes, image, pendingAlert } from './fakes';
-import { streamEvent, streamRecord } from './stream-records';
 
 const pending = pendingAlert();
-const insert = streamRecord('INSERT', '100', { newImage: image(pending) });
-const approve = streamRecord('MODIFY', '200', { oldImage: image(pending), newImage: image(approvedAlert()) });
-const guard = streamRecord('INSERT', '150', {
+const insert = alertChanged('INSERT', '100', { newImage: image(pending) });
+const approve = alertChanged('MODIFY', '200', { oldImage: image(pending), newImage: image(approvedAlert()) });
+const guard = alertChanged('INSERT', '150', {
   newImage: {
     alertId: 'OPEN#ST-001#LOW_INVENTORY',
     recordType: 'OPEN_ALERT_GUARD',
@@ -26,7 +26,7 @@ describe('createDispatchHandler', () => {
       onCounts,
     });
 
-    await expect(handler(streamEvent(insert, guard, approve))).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(streamEvent([insert, guard, approve]))).resolves.toEqual({ batchItemFailures: [] });
 
     expect(dispatched.map(([seq, o]) => `${seq}:${o.kind}`)).toEqual([
       '100:dispatched',
@@ -49,8 +49,8 @@ describe('createDispatchHandler', () => {
     const onCounts = vi.fn();
     const handler = createDispatchHandler(f.deps, { onRecordFailed, onCounts });
 
-    const undecodable = streamRecord('MODIFY', '300', {});
-    await expect(handler(streamEvent(approve, undecodable, insert))).resolves.toEqual({
+    const undecodable = alertChanged('MODIFY', '300', {});
+    await expect(handler(streamEvent([approve, undecodable, insert]))).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: '200' }, { itemIdentifier: '300' }],
     });
     expect(onRecordFailed).toHaveBeenCalledTimes(2);
@@ -69,7 +69,7 @@ describe('createDispatchHandler', () => {
     expect(onCounts).toHaveBeenCalledWith({ processed: 1, skipped: 0, failed: 2 });
 
     // Lambda redelivers from the first failure; the retry completes it without a second publish.
-    await expect(handler(streamEvent(approve, insert))).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(streamEvent([approve, insert]))).resolves.toEqual({ batchItemFailures: [] });
     expect(f.notifier.published).toHaveLength(1);
   });
 
@@ -77,7 +77,7 @@ describe('createDispatchHandler', () => {
     const f = fakes();
     f.audit.failNext = 10;
     const handler = createDispatchHandler(f.deps);
-    await expect(handler(streamEvent(insert))).resolves.toEqual({
+    await expect(handler(streamEvent([insert]))).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: '100' }],
     });
   });
@@ -87,7 +87,7 @@ describe('createDispatchHandler', () => {
     const registerLambdaContext = vi.fn();
     const handler = createDispatchHandler({ ...f.deps, registerLambdaContext });
     const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context; // only what is read
-    await handler(streamEvent(insert), context);
+    await handler(streamEvent([insert]), context);
     expect(registerLambdaContext).toHaveBeenCalledWith(context);
   });
 });

@@ -3,10 +3,11 @@ import type {
   AlertStore,
   AuditStore,
   Clock,
+  Once,
   RemediationWorkflow,
 } from '../../../src/domain/ports';
 import type { Alert, AuditEvent } from '../../../src/domain/types';
-import type { DispatchDeps, Once } from '../../../src/use-cases/dispatch-alert-change';
+import type { DispatchDeps } from '../../../src/use-cases/dispatch-alert-change';
 
 /** Audit rows by taskId; append is conditional on a new taskId, like the DynamoDB store. */
 export class InMemoryAuditStore implements Pick<AuditStore, 'append'> {

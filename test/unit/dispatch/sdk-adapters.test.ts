@@ -101,6 +101,7 @@ describe('SnsAlertNotifier', () => {
       TopicArn: TOPIC_ARN,
       Subject: '[HIGH] LOW_INVENTORY approved at ST-001',
       MessageAttributes: {
+        event: { DataType: 'String', StringValue: 'ALERT_APPROVED' },
         alertType: { DataType: 'String', StringValue: 'LOW_INVENTORY' },
         severity: { DataType: 'String', StringValue: 'HIGH' },
         stationId: { DataType: 'String', StringValue: 'ST-001' },
@@ -108,6 +109,7 @@ describe('SnsAlertNotifier', () => {
     });
     expect(Object.keys(input?.MessageAttributes ?? {}).sort()).toEqual([
       'alertType',
+      'event',
       'severity',
       'stationId',
     ]);

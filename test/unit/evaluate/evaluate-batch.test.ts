@@ -7,8 +7,8 @@ import type { Alert, Metric } from '../../../src/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../src/rules';
 import { evaluateBatch } from '../../../src/streams/evaluate-batch';
 import { type EvaluateDeps, evaluateStation } from '../../../src/use-cases/evaluate-metrics';
+import { MINUTE, metric, T0 } from '../../support/metric-factory';
 import { metricInserted, streamEvent, streamRecord } from '../../support/stream-records';
-import { MINUTE, metric, T0 } from '../rules/metric-factory';
 
 const WINDOW = DEFAULT_THRESHOLDS.windowMs;
 const NOW = Date.UTC(2026, 0, 1);

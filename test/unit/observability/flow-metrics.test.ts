@@ -52,6 +52,7 @@ describe('the FlowMetric catalogue', () => {
         'RecordsSkipped',
         'RecordsFailed',
         'StationsRead',
+        'WindowStateUnissued',
         'AlertsCreated',
         'AlertsDeduplicated',
         'AlertsApproved',

@@ -22,7 +22,11 @@ const upperFirst = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice
 const FUNCTION_IDS = FUNCTION_KEYS.map((key) => `${upperFirst(key)}LambdaFunction`);
 const LOG_GROUP_IDS = FUNCTION_KEYS.map((key) => `${upperFirst(key)}LogGroup`);
 const STREAM_CONSUMER_IDS = ['EvaluateMetricsLambdaFunction', 'DispatchAlertChangeLambdaFunction'];
-const DLQ_IDS = ['EvaluateMetricsDeadLetterQueue', 'DispatchAlertChangeDeadLetterQueue'];
+const DLQ_IDS = [
+  'EvaluateMetricsDeadLetterQueue',
+  'DispatchAlertChangeDeadLetterQueue',
+  'RecordWorkflowOutcomeDeadLetterQueue',
+];
 
 /** What serverless.yml and the other fragments define; this one may reference these and nothing else. */
 const STACK_IDS = new Set([

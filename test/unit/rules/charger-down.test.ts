@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChargerHealth, Severity } from '../../../src/domain/types';
 import { chargerDownRule } from '../../../src/rules/charger-down';
 import { DEFAULT_THRESHOLDS } from '../../../src/rules/thresholds';
-import { latestOf, readings } from './metric-factory';
+import { latestOf, readings } from '../../support/metric-factory';
 
 type Reading = [ChargerHealth, number];
 

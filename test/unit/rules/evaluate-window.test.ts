@@ -3,7 +3,7 @@ import type { Metric } from '../../../src/domain/types';
 import { evaluateWindow } from '../../../src/rules/evaluate-window';
 import { parseThresholdOverrides } from '../../../src/rules/thresholds';
 import { windowFor } from '../../../src/rules/window';
-import { latestOf, MINUTE, metric, readings, T0 } from './metric-factory';
+import { latestOf, MINUTE, metric, readings, T0 } from '../../support/metric-factory';
 
 const summary = (window: readonly Metric[], evaluated: Metric = latestOf(window)) =>
   evaluateWindow(window, evaluated).map((found) => `${found.alertType}:${found.severity}`);

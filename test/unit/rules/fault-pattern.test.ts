@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/domain/types';
 import { faultPatternRule } from '../../../src/rules/fault-pattern';
 import { DEFAULT_THRESHOLDS } from '../../../src/rules/thresholds';
-import { latestOf, readings } from './metric-factory';
+import { latestOf, readings } from '../../support/metric-factory';
 
 const windowOf = (faults: string[][]) => readings(faults.length, (i) => ({ faultPatterns: faults[i] ?? [] }));
 const evaluate = (faults: string[][]) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/domain/types';
 import { highDemandRule } from '../../../src/rules/high-demand';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../../../src/rules/thresholds';
-import { latestOf, readings } from './metric-factory';
+import { latestOf, readings } from '../../support/metric-factory';
 
 const surgeWindow = (pattern: string, chargedBatteries = 20) =>
   readings(pattern.length, (i) => ({ demandSurge: pattern[i] === 'S', chargedBatteries }));

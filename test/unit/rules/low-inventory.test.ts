@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/domain/types';
 import { lowInventoryRule } from '../../../src/rules/low-inventory';
 import { DEFAULT_THRESHOLDS, type RuleThresholds } from '../../../src/rules/thresholds';
-import { metric, readings, T0 } from './metric-factory';
+import { metric, readings, T0 } from '../../support/metric-factory';
 
 const evaluate = (
   chargedBatteries: number,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../../../src/domain/types';
 import { DEFAULT_WINDOW_MS, windowFor } from '../../../src/rules/window';
-import { MINUTE, metric, T0 } from './metric-factory';
+import { MINUTE, metric, T0 } from '../../support/metric-factory';
 
 const at = (timestamp: number, overrides: Partial<Metric> = {}) => metric({ timestamp, ...overrides });
 const stamps = (window: readonly Metric[]) => window.map((m) => m.timestamp);

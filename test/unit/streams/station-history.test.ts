@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../../../src/domain/types';
 import { StationHistory } from '../../../src/streams/station-history';
-import { MINUTE, metric, T0 } from '../rules/metric-factory';
+import { MINUTE, metric, T0 } from '../../support/metric-factory';
 
 const WINDOW = 5 * MINUTE;
 const at = (stationId: string, minute: number, overrides: Partial<Metric> = {}): Metric =>
@@ -34,6 +34,29 @@ describe('StationHistory', () => {
       expect(view.covering('A', T0 - WINDOW)).toBeUndefined();
     }
     expect(h.resume('s2', next).resumed).toBe(false);
+  });
+
+  it('tells a state it did not issue within the window it sealed from a new window', () => {
+    const h = history();
+    const W1 = '2026-01-01T00:00:00Z';
+    const W2 = '2026-01-01T00:15:00Z';
+    const first = h.resume('s1', undefined, W1);
+    expect(first.unissued).toBe(false);
+    const token = first.seal();
+    // The token it issued, in the same window: resumed, nothing to report.
+    const second = h.resume('s1', token, W1);
+    expect([second.resumed, second.unissued]).toEqual([true, false]);
+    const next = second.seal();
+    // An empty state or another instance's token in the same window: Lambda did not hand back its state.
+    expect(h.resume('s1', undefined, W1).unissued).toBe(true);
+    const again = h.resume('s1', 'i-2:7', W1);
+    expect(again.unissued).toBe(false); // the previous resume already forgot the shard: nothing sealed since
+    again.seal();
+    expect(h.resume('s1', 'i-2:8', W1).unissued).toBe(true);
+    // A new window starts with an empty state: expected.
+    const fresh = h.resume('s1', undefined, W2);
+    expect(fresh.unissued).toBe(false);
+    expect(next).not.toBe(token);
   });
 
   it('answers only for ranges the read covered, and keeps records applied since in order', () => {

@@ -181,6 +181,26 @@ describe('remediation workflow, executed locally from infra/remediation-workflow
     });
   });
 
+  it.each([
+    ['alertType', ['alertType']],
+    ['every field the failure summary reads', ['alertId', 'stationId', 'alertType', 'severity']],
+  ])(
+    'an input missing %s still records and publishes its failure (every path is total)',
+    async (_what, missing) => {
+      const { workflow, updates, published } = harness();
+      const alert: Record<string, unknown> = { ...approvedAlert('LOW_INVENTORY') };
+      for (const field of missing) delete alert[field];
+      const result = await workflow.start(`missing-${missing.length}`, alert).done;
+      expect(result).toMatchObject({ status: 'FAILED', error: 'UnknownAlertType' });
+      expect(remediationOf(updates[0]?.ExpressionAttributeValues)).toMatchObject({ status: 'FAILED' });
+      expect(attributesOf(published[0]?.MessageAttributes)).toMatchObject({
+        alertType: 'UNKNOWN',
+        event: 'REMEDIATION_FAILED',
+        ...(missing.includes('stationId') ? { stationId: 'unknown', severity: 'UNKNOWN' } : {}),
+      });
+    },
+  );
+
   it('retries a throttled Lambda invoke and a throttled publish, then succeeds', async () => {
     const { handler } = await import('../../../handlers/plan-remediation');
     let invokes = 0;

@@ -1,4 +1,4 @@
-import type { Metric } from '../../../src/domain/types';
+import type { Metric } from '../../src/domain/types';
 
 export const STATION = 'STATION_007';
 /** Event time of the evaluated record in most tests: 2025-01-01T12:00:00Z. */

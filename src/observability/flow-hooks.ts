@@ -1,0 +1,99 @@
+import type { Alert } from '../domain/types';
+import type { DispatchBatchHooks } from '../streams/dispatch-batch';
+import type { EvaluateBatchHooks } from '../streams/evaluate-batch';
+import type { RecordedOutcome } from '../use-cases/record-workflow-outcome';
+import {
+  countAlert,
+  countDecision,
+  countNotificationsSent,
+  countReadings,
+  countRecords,
+  countUnissuedWindowState,
+  countWorkflow,
+  recordDecisionLatency,
+} from './flow-metrics';
+import { logger } from './instances';
+import { logAlertCreated } from './log-events';
+
+/**
+ * What each flow counts and logs, beside the use case it observes, so a handler only wires the two
+ * together. Counting never fails the work: every emitter drops a bad value with a warning.
+ */
+
+/** The evaluator's hooks: alerts created or merged, failed records, per-batch counts, foreign state. */
+export const evaluateHooks: Required<EvaluateBatchHooks> = {
+  onAlert: (outcome, candidate, sequenceNumber) => {
+    if (outcome.kind === 'created') {
+      logAlertCreated(outcome.alert);
+      countAlert('Created', outcome.alert.alertType, outcome.alert.severity);
+    } else if (outcome.kind === 'merged') {
+      countAlert('Deduplicated', candidate.alertType, outcome.severity);
+      logger.info('alert deduplicated', {
+        alertId: outcome.alertId,
+        stationId: candidate.stationId,
+        sequenceNumber,
+        occurrences: outcome.occurrences,
+      });
+    }
+  },
+  onRecordFailed: (sequenceNumber, stationId, error) =>
+    logger.error('stream record failed', { sequenceNumber, stationId, error }),
+  onCounts: ({ processed, skipped, failed }) => {
+    countRecords('evaluateMetrics', 'Processed', processed);
+    countRecords('evaluateMetrics', 'Skipped', skipped);
+    countRecords('evaluateMetrics', 'Failed', failed);
+  },
+  onUnissuedState: (shardId, window) => {
+    countUnissuedWindowState();
+    logger.warn('window state not issued by this instance', { shardId, window });
+  },
+};
+
+/** The dispatcher's hooks: what each alert change recorded, failed records, per-batch counts. */
+export const dispatchHooks: Required<DispatchBatchHooks> = {
+  onDispatched: (outcome, sequenceNumber) => {
+    if (outcome.kind === 'skipped') return;
+    // Counted when first recorded, so retries and replays do not count a workflow or a message twice.
+    if (outcome.recorded.includes('STEP_FUNCTION_STARTED')) countWorkflow('Started');
+    if (outcome.recorded.includes('SNS_NOTIFICATION_SENT')) countNotificationsSent();
+    logger.info('alert change dispatched', {
+      alertId: outcome.alertId,
+      sequenceNumber,
+      transition: outcome.transition,
+      recorded: outcome.recorded,
+    });
+  },
+  onRecordFailed: (sequenceNumber, alertId, error) =>
+    logger.error('alert change failed', { alertId, sequenceNumber, error }),
+  onCounts: ({ processed, skipped, failed }) => {
+    countRecords('dispatchAlertChange', 'Processed', processed);
+    countRecords('dispatchAlertChange', 'Skipped', skipped);
+    countRecords('dispatchAlertChange', 'Failed', failed);
+  },
+};
+
+/** POST /metrics accepted a batch. */
+export const readingsAccepted = ({ accepted, stations }: { accepted: number; stations: string[] }): void => {
+  countReadings('Received', accepted);
+  logger.info('metrics accepted', { accepted, stations: stations.length, stationIds: stations.slice(0, 20) });
+};
+
+/** POST /metrics refused a body (one count per refused request). */
+export const readingsRejected = (): void => countReadings('Rejected', 1);
+
+/** An approval or rejection was recorded; `latencyMs` is the time from the alert's creation. */
+export const alertDecided = (alert: Alert, approving: boolean, actor: string, latencyMs?: number): void => {
+  countDecision(approving ? 'Approved' : 'Rejected');
+  if (latencyMs !== undefined) recordDecisionLatency(latencyMs);
+  logger.info(approving ? 'alert approved' : 'alert rejected', {
+    alertId: alert.alertId,
+    stationId: alert.stationId,
+    actor,
+  });
+};
+
+/** A workflow's terminal status reached the audit trail (counted only the first time). */
+export const workflowOutcomeRecorded = (outcome: RecordedOutcome): void => {
+  if (outcome.recorded) countWorkflow(outcome.status === 'SUCCEEDED' ? 'Succeeded' : 'Failed');
+  logger.info('workflow outcome recorded', { ...outcome });
+};
