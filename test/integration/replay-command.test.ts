@@ -100,7 +100,7 @@ describe('ai-ops replay', () => {
       '--function',
       'evaluateMetrics',
       '--dry-run',
-      '--endpoint',
+      '--dynamodb-endpoint',
       t.endpoint,
     );
     expect(exitCode).toBe(0);
