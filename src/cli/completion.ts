@@ -3,12 +3,20 @@ import type { Command, Option } from 'commander';
 export const SHELLS = ['bash', 'zsh'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-/** Every command path ('', 'alerts', 'alerts list', …) with its subcommands and long options. */
-const pathsOf = (command: Command, prefix: string[] = []): { path: string; words: string[] }[] => {
-  const options = command.options.flatMap((o: Option) => [o.long, o.short].filter((f): f is string => !!f));
+/**
+ * Every command path ('', 'alerts', 'alerts list', …) with its subcommands and options, its parents'
+ * included (`alerts list --json` is `alerts`' option, given after `list`).
+ */
+const pathsOf = (
+  command: Command,
+  prefix: string[] = [],
+  inherited: string[] = [],
+): { path: string; words: string[] }[] => {
+  const own = command.options.flatMap((o: Option) => [o.long, o.short].filter((f): f is string => !!f));
+  const options = [...new Set([...own, ...(prefix.length > 0 ? inherited : [])])];
   const subcommands = command.commands.map((c) => c.name());
   const here = { path: prefix.join(' '), words: [...subcommands, ...options, '--help'] };
-  return [here, ...command.commands.flatMap((c) => pathsOf(c, [...prefix, c.name()]))];
+  return [here, ...command.commands.flatMap((c) => pathsOf(c, [...prefix, c.name()], options))];
 };
 
 /**

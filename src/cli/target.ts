@@ -118,9 +118,11 @@ export const resolveTarget = (
     ),
     at(config.dynamodbEndpoint && checkUrl(config.dynamodbEndpoint, 'dynamodbEndpoint'), 'config'),
   );
-  // Pointed elsewhere (another stage, a region on the command line): AWS, not the local runtime.
+  // Pointed elsewhere (another API, another stage, a region on the command line): not the local runtime.
   const pointedElsewhere =
-    (givenStage !== undefined && givenStage.value !== runtime?.stage) || flags.region !== undefined;
+    (api.from !== 'runtime file' && api.from !== 'default' && api.value !== runtime?.apiUrl) ||
+    (givenStage !== undefined && givenStage.value !== runtime?.stage) ||
+    flags.region !== undefined;
   const dynamodb =
     explicitDynamodb ??
     (runtime?.dynamodbEndpoint && !pointedElsewhere
