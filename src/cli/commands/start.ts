@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { reportFailures } from '../api-client';
 import { type CommonOptions, optionsOf, subcommand } from '../common-options';
 import { CliError } from '../errors';
 import { zoneName } from '../present';
@@ -42,85 +43,87 @@ export const startCommand = (): Command =>
       'after',
       '\n--data DIR keeps tables, stream checkpoints, logs, notifications and dead letters across restarts (default: tables in memory, files in .ai-ops/). One runtime per data folder.',
     )
-    .action(async (_options: StartOptions, command: Command) => {
-      const options = optionsOf<StartOptions>(command);
-      const say = (line: string) => process.stdout.write(`${line}\n`);
-      const stations = wholeNumber(options.stations, 'stations');
-      const port = wholeNumber(options.port, 'port');
-      const interval = wholeNumber(options.interval, 'interval');
-      const seed = options.seed === undefined ? undefined : wholeNumber(options.seed, 'seed');
-      const [{ createFlowPrinter, formatEntry }, { tapOutput }, { startLocalRuntime }, { logger }] =
-        await Promise.all([
-          import('../../local/flow-console'),
-          import('../../local/log-tap'),
-          import('../../local/runtime'),
-          import('../../observability'),
-        ]);
-      say('ai-ops: starting DynamoDB Local, stream pollers, the HTTP API and the remediation workflow…');
-      const folder = options.data ?? DEFAULT_DATA_FOLDER;
-      const printer = createFlowPrinter({ summaryEveryMs: SUMMARY_EVERY_MS });
-      const tap = tapOutput(`${folder}/logs.jsonl`, printer.render, options.verbose);
-      const runtime = await startLocalRuntime({
-        port,
-        ...(options.data ? { dataDir: options.data } : { scratchDir: folder }),
-        stage: options.stage ?? 'local',
-        ...(options.simulator && stations > 0
-          ? { simulator: { stations, intervalMs: interval, ...(seed === undefined ? {} : { seed }) } }
-          : {}),
-        onNotification: (n) =>
-          say(
-            formatEntry(Date.now(), {
-              tag: 'sns',
-              text: `${n.subject ?? '(no subject)'} → ${n.topicArn.split(':').at(-1)} [${n.messageId}]`,
-            }),
-          ),
-        logger: {
-          debug: (message, extra) => logger.debug(message, extra ?? {}),
-          info: (message, extra) => logger.info(message, extra ?? {}),
-          warn: (message, extra) => logger.warn(message, extra ?? {}),
-          error: (message, extra) => logger.error(message, extra ?? {}),
-        },
-      }).catch((error: unknown) => {
-        tap.restore();
-        throw error;
-      });
-      const summaries = setInterval(() => {
-        const summary = printer.flush();
-        if (summary) say(summary);
-      }, SUMMARY_EVERY_MS);
-      summaries.unref();
-      say('');
-      say(`  HTTP API          ${runtime.url}   (GET /health)`);
-      say(`  DynamoDB Local    ${runtime.dynamodbEndpoint}`);
-      say(`  stage             ${runtime.definition.stage}`);
-      say(`  runtime file      ${runtime.files.runtime}   (how \`ai-ops\` finds this runtime)`);
-      say(`  notifications     ${runtime.files.notifications}`);
-      say(`  logs              ${runtime.files.logs}   (ai-ops logs [--alert ID])`);
-      say(`  dead letters      ${runtime.files.deadLetters}/`);
-      say(`  simulator         ${options.simulator && stations > 0 ? `${stations} stations` : 'off'}`);
-      say(`  times             ${zoneName()} (this machine's zone); metric batches summed every 30 s`);
-      say('');
-      const data = options.data ? ` --data ${options.data}` : '';
-      say(`  Try:  npx ai-ops alerts list --status PENDING${data}`);
-      say(`        npx ai-ops alerts approve <alertId>${data}`);
-      say(`        npx ai-ops audit <alertId>${data}`);
-      say('  Ctrl-C stops everything.');
-      say('');
+    .action(
+      reportFailures(async (_options: StartOptions, command: Command) => {
+        const options = optionsOf<StartOptions>(command);
+        const say = (line: string) => process.stdout.write(`${line}\n`);
+        const stations = wholeNumber(options.stations, 'stations');
+        const port = wholeNumber(options.port, 'port');
+        const interval = wholeNumber(options.interval, 'interval');
+        const seed = options.seed === undefined ? undefined : wholeNumber(options.seed, 'seed');
+        const [{ createFlowPrinter, formatEntry }, { tapOutput }, { startLocalRuntime }, { logger }] =
+          await Promise.all([
+            import('../../local/flow-console'),
+            import('../../local/log-tap'),
+            import('../../local/runtime'),
+            import('../../observability'),
+          ]);
+        say('ai-ops: starting DynamoDB Local, stream pollers, the HTTP API and the remediation workflow…');
+        const folder = options.data ?? DEFAULT_DATA_FOLDER;
+        const printer = createFlowPrinter({ summaryEveryMs: SUMMARY_EVERY_MS });
+        const tap = tapOutput(`${folder}/logs.jsonl`, printer.render, options.verbose);
+        const runtime = await startLocalRuntime({
+          port,
+          ...(options.data ? { dataDir: options.data } : { scratchDir: folder }),
+          stage: options.stage ?? 'local',
+          ...(options.simulator && stations > 0
+            ? { simulator: { stations, intervalMs: interval, ...(seed === undefined ? {} : { seed }) } }
+            : {}),
+          onNotification: (n) =>
+            say(
+              formatEntry(Date.now(), {
+                tag: 'sns',
+                text: `${n.subject ?? '(no subject)'} → ${n.topicArn.split(':').at(-1)} [${n.messageId}]`,
+              }),
+            ),
+          logger: {
+            debug: (message, extra) => logger.debug(message, extra ?? {}),
+            info: (message, extra) => logger.info(message, extra ?? {}),
+            warn: (message, extra) => logger.warn(message, extra ?? {}),
+            error: (message, extra) => logger.error(message, extra ?? {}),
+          },
+        }).catch((error: unknown) => {
+          tap.restore();
+          throw error;
+        });
+        const summaries = setInterval(() => {
+          const summary = printer.flush();
+          if (summary) say(summary);
+        }, SUMMARY_EVERY_MS);
+        summaries.unref();
+        say('');
+        say(`  HTTP API          ${runtime.url}   (GET /health)`);
+        say(`  DynamoDB Local    ${runtime.dynamodbEndpoint}`);
+        say(`  stage             ${runtime.definition.stage}`);
+        say(`  runtime file      ${runtime.files.runtime}   (how \`ai-ops\` finds this runtime)`);
+        say(`  notifications     ${runtime.files.notifications}`);
+        say(`  logs              ${runtime.files.logs}   (ai-ops logs [--alert ID])`);
+        say(`  dead letters      ${runtime.files.deadLetters}/`);
+        say(`  simulator         ${options.simulator && stations > 0 ? `${stations} stations` : 'off'}`);
+        say(`  times             ${zoneName()} (this machine's zone); metric batches summed every 30 s`);
+        say('');
+        const data = options.data ? ` --data ${options.data}` : '';
+        say(`  Try:  npx ai-ops alerts list --status PENDING${data}`);
+        say(`        npx ai-ops alerts approve <alertId>${data}`);
+        say(`        npx ai-ops audit <alertId>${data}`);
+        say('  Ctrl-C stops everything.');
+        say('');
 
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) return;
-          stopping = true;
-          clearInterval(summaries);
-          say('\nai-ops: stopping… (Ctrl-C again to force)');
-          void runtime.stop().finally(() => {
-            tap.restore();
-            say('ai-ops: stopped.');
-            resolve();
-          });
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+        await new Promise<void>((resolve) => {
+          let stopping = false;
+          const stop = () => {
+            if (stopping) return;
+            stopping = true;
+            clearInterval(summaries);
+            say('\nai-ops: stopping… (Ctrl-C again to force)');
+            void runtime.stop().finally(() => {
+              tap.restore();
+              say('ai-ops: stopped.');
+              resolve();
+            });
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      }),
+    );

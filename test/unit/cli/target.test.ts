@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,36 @@ describe('the config file', () => {
 
     writeFileSync(join(project, '.ai-opsrc.json'), JSON.stringify({ endpiont: 'http://x' }));
     expect(() => loadConfig(project, { XDG_CONFIG_HOME: home })).toThrow(/endpiont|Unrecognized key/);
+  });
+});
+
+describe('the data folder lock', () => {
+  it('refuses a folder a live runtime holds, takes over one a crashed runtime left, and releases on stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-lock-'));
+    const first = await claimDataFolder(dir, { stage: 'local', port: 0 });
+    await expect(claimDataFolder(dir, { stage: 'local', port: 0 })).rejects.toThrow(
+      /is in use by another ai-ops runtime \(pid \d+ \(starting\)/,
+    );
+    first.release();
+    expect(existsSync(join(dir, 'runtime.json'))).toBe(false);
+
+    // kill -9 leaves the file behind, with the pid of a process that no longer exists.
+    writeFileSync(
+      join(dir, 'runtime.json'),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        state: 'running',
+        dataFolder: dir,
+        stage: 'local',
+        port: 0,
+        startedAt: '',
+      }),
+    );
+    const second = await claimDataFolder(dir, { stage: 'local', port: 0 });
+    expect(JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      state: 'starting',
+    });
+    second.release();
   });
 });
