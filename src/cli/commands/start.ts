@@ -4,7 +4,7 @@ import { reportFailures } from '../api-client';
 import { type CommonOptions, optionsOf, subcommand } from '../common-options';
 import { CliError } from '../errors';
 import { zoneName } from '../present';
-import { DEFAULT_DATA_FOLDER } from '../target';
+import { DEFAULT_DATA_FOLDER, resolveTarget } from '../target';
 
 interface StartOptions extends CommonOptions {
   port: string;
@@ -34,7 +34,9 @@ export const startCommand = (): Command =>
     'start',
     'run the whole pipeline locally: DynamoDB Local, stream pollers, HTTP API, workflow, simulator',
   )
-    .addOption(new Option('--port <port>', 'HTTP API port (0: any free port)').default('3000'))
+    .addOption(
+      new Option('--port <port>', 'HTTP API port (0: any free port)').default('3000').env('AIOPS_PORT'),
+    )
     .addOption(new Option('--no-simulator', 'do not run the fleet simulator'))
     .addOption(new Option('--stations <n>', 'stations the simulator runs').default('5'))
     .addOption(new Option('--interval <ms>', 'simulator interval between readings').default('5000'))
@@ -59,12 +61,15 @@ export const startCommand = (): Command =>
             import('../../observability'),
           ]);
         say('ai-ops: starting DynamoDB Local, stream pollers, the HTTP API and the remediation workflow…');
-        const folder = options.data ?? DEFAULT_DATA_FOLDER;
+        // --data, else AIOPS_DATA or the config's `data`: the folder the other commands will look in.
+        const dataFolder = options.data ?? resolveTarget(options).dataFolder;
+        const persisted = dataFolder !== DEFAULT_DATA_FOLDER || options.data !== undefined;
+        const folder = dataFolder;
         const printer = createFlowPrinter({ summaryEveryMs: SUMMARY_EVERY_MS });
         const tap = tapOutput(`${folder}/logs.jsonl`, printer.render, options.verbose);
         const runtime = await startLocalRuntime({
           port,
-          ...(options.data ? { dataDir: options.data } : { scratchDir: folder }),
+          ...(persisted ? { dataDir: folder } : { scratchDir: folder }),
           stage: options.stage ?? 'local',
           ...(options.simulator && stations > 0
             ? { simulator: { stations, intervalMs: interval, ...(seed === undefined ? {} : { seed }) } }
@@ -102,7 +107,7 @@ export const startCommand = (): Command =>
         say(`  simulator         ${options.simulator && stations > 0 ? `${stations} stations` : 'off'}`);
         say(`  times             ${zoneName()} (this machine's zone); metric batches summed every 30 s`);
         say('');
-        const data = options.data ? ` --data ${options.data}` : '';
+        const data = persisted && options.data ? ` --data ${options.data}` : '';
         say(`  Try:  npx ai-ops alerts list --status PENDING${data}`);
         say(`        npx ai-ops alerts approve <alertId>${data}`);
         say(`        npx ai-ops audit <alertId>${data}`);
