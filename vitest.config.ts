@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {
+      // The CLI prints local time with the zone: one zone for every machine the suite runs on.
+      TZ: 'UTC',
       POWERTOOLS_DEV: 'false',
       LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',

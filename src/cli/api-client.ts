@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import { DEFAULT_LOCAL_API } from './common-options';
+import { loadConfig } from './config-file';
+import { CliError, codeOfStatus, reportError } from './errors';
 
 /** The scopes a token from the local runtime carries unless asked otherwise (the local issuer's default). */
 export const LOCAL_DEFAULT_SCOPES: readonly string[] = ['metrics/write', 'alerts/read', 'alerts/decide'];
@@ -86,27 +87,32 @@ export interface AlertListQuery {
 }
 
 /** The API answered with an error status; the message says what the server said, fields and all. */
-export class ApiError extends Error {
+export class ApiError extends CliError {
   constructor(
-    readonly status: number,
+    override readonly status: number,
     readonly body: unknown,
     readonly request: string,
     readonly authenticateHeader: string | undefined = undefined,
   ) {
-    super(renderApiError(status, body, request, authenticateHeader));
+    super(codeOfStatus(status), renderApiError(status, body, request, authenticateHeader), status);
     this.name = 'ApiError';
   }
 }
 
 /** The API could not be reached at all (nothing listening, DNS, TLS). */
-export class ApiUnreachableError extends Error {
+export class ApiUnreachableError extends CliError {
   constructor(
     readonly endpoint: string,
     cause: unknown,
+    /** How the CLI came to this URL ("the default", "--api", "runtime.json"), so the user can fix it. */
+    foundBy?: string,
   ) {
     const code = causeCode(cause);
-    const hint = isLocalEndpoint(endpoint) ? ' (is the local runtime running? try `ai-ops start`)' : '';
-    super(`cannot reach ${endpoint}${code ? `: ${code}` : ''}${hint}`);
+    const via = foundBy ? ` (${foundBy})` : '';
+    const hint = isLocalEndpoint(endpoint)
+      ? ': is the local runtime running? Start it with `npm start` in the ai-ops folder, or pass --api URL'
+      : '';
+    super('UNREACHABLE', `cannot reach ${endpoint}${via}${code ? `: ${code}` : ''}${hint}`);
     this.name = 'ApiUnreachableError';
   }
 }
@@ -173,12 +179,13 @@ export class ApiClient {
   constructor(
     endpoint: string,
     private readonly token?: string,
+    private readonly foundBy?: string,
   ) {
     this.endpoint = endpoint.replace(/\/+$/, '');
   }
 
   withToken(token: string): ApiClient {
-    return new ApiClient(this.endpoint, token);
+    return new ApiClient(this.endpoint, token, this.foundBy);
   }
 
   listAlerts(query: AlertListQuery = {}): Promise<AlertPage> {
@@ -237,7 +244,7 @@ export class ApiClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      throw new ApiUnreachableError(this.endpoint, error);
+      throw new ApiUnreachableError(this.endpoint, error, this.foundBy);
     }
     const payload = parseBody(await response.text());
     if (!response.ok)
@@ -251,7 +258,10 @@ export class ApiClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || '(body)';
-      throw new Error(`unexpected response to ${request}: ${where}: ${issue?.message ?? 'invalid'}`);
+      throw new CliError(
+        'FAILED',
+        `unexpected response to ${request}: ${where}: ${issue?.message ?? 'invalid'} (is ${this.endpoint} an ai-ops HTTP API?)`,
+      );
     }
     return parsed.data;
   }
@@ -260,8 +270,10 @@ export class ApiClient {
 // The CLI side of the client: how commands get an authenticated client and report its failures.
 
 export interface ConnectOptions {
-  /** The API's base URL; the local runtime's when absent. */
-  endpoint?: string | undefined;
+  /** The API's base URL (resolved by the caller: flag, environment, config, runtime file, default). */
+  endpoint: string;
+  /** How the URL was found, for the message when it cannot be reached. */
+  foundBy?: string | undefined;
   /** A bearer token (--token, or AIOPS_TOKEN through commander's env binding). */
   token?: string | undefined;
 }
@@ -274,10 +286,10 @@ export const connectApi = async (
   options: ConnectOptions,
   username: () => string = currentUser,
 ): Promise<ApiClient> => {
-  const client = new ApiClient(options.endpoint ?? DEFAULT_LOCAL_API);
+  const client = new ApiClient(options.endpoint, undefined, options.foundBy);
   if (options.token) return client.withToken(options.token);
   if (!isLocalEndpoint(client.endpoint))
-    throw new Error(`no token for ${client.endpoint}: pass --token or set AIOPS_TOKEN`);
+    throw new CliError('UNAUTHORIZED', `no token for ${client.endpoint}: pass --token or set AIOPS_TOKEN`);
   const { access_token } = await client.requestToken(username());
   return client.withToken(access_token);
 };
@@ -299,16 +311,29 @@ export const tokenOption = (): Option =>
     'bearer token; against the local runtime one is issued for the current user when absent',
   ).env('AIOPS_TOKEN');
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Whether the command's failure should be JSON: --json, or `output: json` in a config file. */
+const wantsJson = (command: Command | undefined): boolean => {
+  const options = command?.optsWithGlobals<{ json?: boolean }>() ?? {};
+  if (options.json) return true;
+  try {
+    return loadConfig().output === 'json';
+  } catch {
+    return false; // the config file itself is what failed: say so in text
+  }
+};
 
-/** Wraps a command action: a failure is one message on stderr and exit code 1, never a stack trace. */
+/**
+ * Wraps a command action: a failure is reported once (one line on stderr, or JSON on stdout with --json)
+ * with the exit code of its kind (see errors.ts), never a stack trace unless --verbose.
+ */
 export const reportFailures =
   <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
   async (...args: A): Promise<void> => {
     try {
       await action(...args);
     } catch (error) {
-      process.stderr.write(`error: ${describe(error)}\n`);
-      process.exitCode = 1;
+      const command = args.at(-1) as Command | undefined;
+      const verbose = command?.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
+      reportError(error, { json: wantsJson(command), verbose });
     }
   };

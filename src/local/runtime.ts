@@ -28,6 +28,7 @@ import {
 } from './http-api';
 import { functionEnvironment, resolveLocal } from './local-resources';
 import { createNotificationSink, type Notification } from './notification-sink';
+import { assertPortFree, claimDataFolder, runtimeFileOf } from './runtime-file';
 import {
   loadServiceDefinition,
   type ServiceDefinition,
@@ -82,7 +83,8 @@ export interface LocalRuntime {
   url: string;
   dynamodbEndpoint: string;
   definition: ServiceDefinition;
-  files: { notifications: string; deadLetters: string; logs: string };
+  /** runtime.json is where the `ai-ops` command finds this runtime (and the data folder's lock). */
+  files: { notifications: string; deadLetters: string; logs: string; runtime: string };
   issuer: LocalTokenIssuer;
   /** Resolves once every stream poller has caught up (for tests and benchmarks). */
   idle(): Promise<void>;
@@ -128,6 +130,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     notifications: join(filesDir, 'notifications.jsonl'),
     deadLetters: join(filesDir, 'dead-letters'),
     logs: join(filesDir, 'logs.jsonl'),
+    runtime: runtimeFileOf(filesDir),
   };
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -136,6 +139,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   };
 
   try {
+    // One runtime per folder, and a taken port said plainly, both before Java starts.
+    const claim = await claimDataFolder(filesDir, { stage, port: options.port });
+    stops.push(async () => claim.release());
+    await assertPortFree(options.port);
+
     const [definition, dynamodb] = await Promise.all([
       loadServiceDefinition(stage),
       startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
@@ -219,6 +227,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       });
     }
     ready = true;
+    await claim.publish({ apiUrl: api.url, dynamodbEndpoint: dynamodb.endpoint });
 
     return {
       url: api.url,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUser } from '../../src/cli/api-client';
+import { localTime } from '../../src/cli/present';
 import type { Alert, AuditEvent } from '../../src/domain/types';
 import { LocalApi, type Page, type SeededStation, seedAlerts } from './support/api';
 import { linesOf, runCli } from './support/cli';
@@ -10,7 +11,8 @@ import { type E2eRuntime, startE2eRuntime } from './support/runtime';
 const STAGE = 'e2e';
 const STATIONS = ['CLI-ST-1', 'CLI-ST-2', 'CLI-ST-3'] as const;
 const UNKNOWN_ID = '00000000-0000-5000-8000-000000000000';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Local time with the zone (the suite runs in UTC: vitest.config.ts). */
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/;
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 let e2e: E2eRuntime;
@@ -55,7 +57,7 @@ describe('ai-ops alerts list', () => {
         'CRITICAL',
         alert?.alertType,
         alert?.stationId,
-        new Date(alert?.createdAt ?? 0).toISOString(),
+        localTime(alert?.createdAt),
         '1',
       ]);
     }
@@ -128,10 +130,10 @@ describe('ai-ops alerts show', () => {
     expect(human.stdout).toMatch(/^metadata\s+.*chargedBatteries/m);
   });
 
-  it('reports an unknown alert on stderr with exit code 1', async () => {
+  it('reports an unknown alert on stderr with exit code 3 (not found)', async () => {
     const result = await runCli('alerts', 'show', UNKNOWN_ID, '--endpoint', endpoint);
     expect(result).toEqual({
-      exitCode: 1,
+      exitCode: 3,
       stdout: '',
       stderr: `error: HTTP 404 from GET /alerts/${UNKNOWN_ID}: alert ${UNKNOWN_ID} does not exist\n`,
     });
@@ -145,17 +147,17 @@ describe('ai-ops alerts approve / reject', () => {
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     const line = linesOf(result.stdout);
     expect(line).toHaveLength(1);
-    const [, by, at] = /^alert \S+ APPROVED by (.+) at (\S+)$/.exec(line[0] ?? '') ?? [];
+    const [, by, at] = /^alert \S+ APPROVED by (.+) at (.+)$/.exec(line[0] ?? '') ?? [];
     expect(line[0]).toContain(`alert ${alert.alertId} APPROVED`);
     expect(by).toBe(me);
-    expect(at).toMatch(ISO);
+    expect(at).toMatch(LOCAL_TIME);
     const stored = (await api.get<Alert>(`/alerts/${alert.alertId}`, operator)).body;
     expect(stored).toMatchObject({ status: 'APPROVED', approvedBy: me });
-    expect(new Date(stored.approvedAt ?? 0).toISOString()).toBe(at);
+    expect(localTime(stored.approvedAt)).toBe(at);
 
     const again = await runCli('alerts', 'approve', alert.alertId, '--endpoint', endpoint);
     expect(again).toEqual({
-      exitCode: 1,
+      exitCode: 4,
       stdout: '',
       stderr: `error: HTTP 409 from POST /alerts/${alert.alertId}/approve: alert ${alert.alertId} is APPROVED, not PENDING (current status: APPROVED)\n`,
     });
@@ -165,7 +167,7 @@ describe('ai-ops alerts approve / reject', () => {
     const alert = stationAt(0).chargerDown;
     const empty = await runCli('alerts', 'reject', alert.alertId, '--reason', '  ', '--endpoint', endpoint);
     expect(empty).toEqual({
-      exitCode: 1,
+      exitCode: 2,
       stdout: '',
       stderr: `error: HTTP 400 from POST /alerts/${alert.alertId}/reject: invalid rejection\n  - reason: must not be empty\n`,
     });
@@ -190,14 +192,14 @@ describe('ai-ops alerts approve / reject', () => {
     });
   });
 
-  it('reports an unknown alert on stderr with exit code 1', async () => {
+  it('reports an unknown alert on stderr with exit code 3 (not found)', async () => {
     const approve = await runCli('alerts', 'approve', UNKNOWN_ID, '--endpoint', endpoint);
-    expect(approve).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(approve).toMatchObject({ exitCode: 3, stdout: '' });
     expect(approve.stderr).toBe(
       `error: HTTP 404 from POST /alerts/${UNKNOWN_ID}/approve: alert ${UNKNOWN_ID} does not exist\n`,
     );
     const reject = await runCli('alerts', 'reject', UNKNOWN_ID, '--reason', 'dup', '--endpoint', endpoint);
-    expect(reject).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(reject).toMatchObject({ exitCode: 3, stdout: '' });
     expect(reject.stderr).toContain('HTTP 404');
   });
 });
@@ -222,10 +224,11 @@ describe('ai-ops audit', () => {
     expect(trail.items.find((s) => s.actionType === 'ALERT_APPROVED')?.userId).toBe(me);
 
     const human = await runCli('audit', alert.alertId, '--endpoint', endpoint);
-    const steps = linesOf(human.stdout).map((line) => line.split(/\s{2,}/));
+    const [header, ...steps] = linesOf(human.stdout).map((line) => line.split(/\s{2,}/));
+    expect(header).toEqual(['TIME', 'ACTION', 'STATUS', 'BY', 'DETAILS']);
     expect(steps.map((step) => step[1])).toEqual(trail.items.map((s) => s.actionType));
     expect(steps[0]?.slice(0, 4)).toEqual([
-      new Date(trail.items[0]?.timestamp ?? 0).toISOString(),
+      localTime(trail.items[0]?.timestamp),
       'ALERT_CREATED',
       'SUCCESS',
       'system',
@@ -241,10 +244,10 @@ describe('ai-ops audit', () => {
     expect(trail.items[1]?.details).toMatchObject({ rejectionReason: 'field team already on site' });
   });
 
-  it('reports an unknown alert on stderr with exit code 1', async () => {
+  it('reports an unknown alert on stderr with exit code 3 (not found)', async () => {
     const result = await runCli('audit', UNKNOWN_ID, '--endpoint', endpoint);
     expect(result).toEqual({
-      exitCode: 1,
+      exitCode: 3,
       stdout: '',
       stderr: `error: HTTP 404 from GET /alerts/${UNKNOWN_ID}/audit: alert ${UNKNOWN_ID} does not exist\n`,
     });
@@ -252,13 +255,14 @@ describe('ai-ops audit', () => {
 });
 
 describe('ai-ops token', () => {
-  it('prints as its last line a token the runtime accepts, naming the subject', async () => {
+  it('prints only the token on stdout (what it grants on stderr), one the runtime accepts', async () => {
     const result = await runCli('token', '--sub', 'cli-carol', '--endpoint', endpoint);
-    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
-    const token = linesOf(result.stdout).at(-1) ?? '';
+    expect(result.exitCode).toBe(0);
+    expect(linesOf(result.stdout)).toHaveLength(1);
+    const token = result.stdout.trimEnd();
     expect(token).toMatch(JWT);
-    expect(linesOf(result.stdout)[0]).toBe(
-      '# sub=cli-carol scope="metrics/write alerts/read alerts/decide" expires_in=3600s',
+    expect(result.stderr).toBe(
+      '# sub=cli-carol scope="metrics/write alerts/read alerts/decide" expires_in=3600s\n',
     );
     const list = await api.get<Page>('/alerts', token);
     expect(list.status).toBe(200);
@@ -302,7 +306,7 @@ describe('ai-ops token', () => {
       '--endpoint',
       endpoint,
     );
-    expect(approve).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(approve).toMatchObject({ exitCode: 5, stdout: '' });
     expect(approve.stderr).toContain(`HTTP 403 from POST /alerts/${alert.alertId}/approve: Forbidden`);
     expect((await api.get<Alert>(`/alerts/${alert.alertId}`, operator)).body.status).toBe('PENDING');
   });
@@ -314,7 +318,7 @@ describe('ai-ops doctor', () => {
     expect(stage).toBe(STAGE);
     const result = await runCli(
       'doctor',
-      '--endpoint',
+      '--dynamodb-endpoint',
       e2e.runtime.dynamodbEndpoint,
       '--stage',
       stage,
@@ -336,7 +340,7 @@ describe('ai-ops doctor', () => {
   it('fails for a stage whose tables the runtime did not create', async () => {
     const result = await runCli(
       'doctor',
-      '--endpoint',
+      '--dynamodb-endpoint',
       e2e.runtime.dynamodbEndpoint,
       '--stage',
       'test',

@@ -97,7 +97,7 @@ describe('ai-ops replay', () => {
       '--function',
       'evaluateMetrics',
       '--dry-run',
-      '--endpoint',
+      '--dynamodb-endpoint',
       t.endpoint,
     );
     expect(exitCode).toBe(0);

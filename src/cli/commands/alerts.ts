@@ -1,14 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALERT_STATUSES } from '../../domain/types';
-import {
-  type AlertPage,
-  type AlertView,
-  type ApiClient,
-  connectApi,
-  reportFailures,
-  tokenOption,
-} from '../api-client';
-import { type CommonOptions, DEFAULT_LOCAL_API, output, subcommand } from '../common-options';
+import { type AlertPage, type AlertView, reportFailures, tokenOption } from '../api-client';
+import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
+import { connectCommand } from '../connect';
+import { localTime, renderTable, severityText, statusText } from '../present';
 
 interface ApiCommandOptions extends CommonOptions {
   token?: string;
@@ -25,8 +20,7 @@ interface RejectOptions extends ApiCommandOptions {
   reason: string;
 }
 
-const iso = (epochMs: number | undefined): string =>
-  epochMs === undefined || !Number.isFinite(epochMs) ? '-' : new Date(epochMs).toISOString();
+const iso = localTime;
 
 const parseLimit = (value: string): number => {
   const limit = Number(value);
@@ -42,18 +36,7 @@ const parseStatus = (value: string): string => {
   return status;
 };
 
-/** Columns padded to their widest cell; the last column is not padded. */
-export const renderTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-};
+export { renderTable };
 
 export const renderAlertList = (page: AlertPage): string => {
   if (page.items.length === 0) return 'no alerts';
@@ -61,8 +44,8 @@ export const renderAlertList = (page: AlertPage): string => {
     ['ALERT ID', 'STATUS', 'SEVERITY', 'TYPE', 'STATION', 'CREATED', 'OCCURRENCES'],
     page.items.map((alert) => [
       alert.alertId,
-      alert.status,
-      alert.severity,
+      statusText(alert.status),
+      severityText(alert.severity),
       alert.alertType,
       alert.stationId,
       iso(alert.createdAt),
@@ -137,15 +120,17 @@ export const renderDecision = (alert: AlertView): string =>
 const leaf = (name: string, description: string): Command =>
   new Command(name).description(description).configureHelp({ showGlobalOptions: true });
 
-const connect = (command: Command): Promise<ApiClient> =>
-  connectApi(command.optsWithGlobals<ApiCommandOptions>());
+const connect = connectCommand;
+
+/** --json from the flag or from `output: json` in a config file. */
+const jsonOf = (command: Command): { json: boolean } => ({ json: targetOf(command).json });
 
 /**
  * `ai-ops alerts list|show|approve|reject`: the alerts of the HTTP API at --endpoint. Approving and
  * rejecting act as the token's subject (the API reads the decider from the token, never from the body).
  */
 export const alertsCommand = (): Command =>
-  subcommand('alerts', 'list, show, approve and reject alerts', `HTTP API URL (default ${DEFAULT_LOCAL_API})`)
+  subcommand('alerts', 'list, show, approve and reject alerts')
     .addOption(tokenOption())
     .addCommand(
       leaf('list', 'alerts newest first')
@@ -167,7 +152,7 @@ export const alertsCommand = (): Command =>
               ...(options.limit !== undefined ? { limit: options.limit } : {}),
               ...(options.cursor ? { cursor: options.cursor } : {}),
             });
-            output(options, page, () => renderAlertList(page));
+            output(jsonOf(command), page, () => renderAlertList(page));
           }),
         ),
     )
@@ -177,7 +162,7 @@ export const alertsCommand = (): Command =>
         .action(
           reportFailures(async (alertId: string, _options: ApiCommandOptions, command: Command) => {
             const alert = await (await connect(command)).getAlert(alertId);
-            output(command.optsWithGlobals<ApiCommandOptions>(), alert, () => renderAlert(alert));
+            output(jsonOf(command), alert, () => renderAlert(alert));
           }),
         ),
     )
@@ -187,7 +172,7 @@ export const alertsCommand = (): Command =>
         .action(
           reportFailures(async (alertId: string, _options: ApiCommandOptions, command: Command) => {
             const alert = await (await connect(command)).approve(alertId);
-            output(command.optsWithGlobals<ApiCommandOptions>(), alert, () => renderDecision(alert));
+            output(jsonOf(command), alert, () => renderDecision(alert));
           }),
         ),
     )
@@ -199,7 +184,7 @@ export const alertsCommand = (): Command =>
           reportFailures(async (alertId: string, _options: RejectOptions, command: Command) => {
             const options = command.optsWithGlobals<RejectOptions>();
             const alert = await (await connect(command)).reject(alertId, options.reason);
-            output(options, alert, () => renderDecision(alert));
+            output(jsonOf(command), alert, () => renderDecision(alert));
           }),
         ),
     );

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { type AuditEventView, connectApi, reportFailures, tokenOption } from '../api-client';
-import { type CommonOptions, DEFAULT_LOCAL_API, output, subcommand } from '../common-options';
+import { type AuditEventView, reportFailures, tokenOption } from '../api-client';
+import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
+import { connectCommand } from '../connect';
+import { localTime, renderTable, statusText } from '../present';
 
 interface AuditOptions extends CommonOptions {
   token?: string;
@@ -17,36 +19,34 @@ const detailValue = (value: unknown): string => {
 export const timelineOf = (items: readonly AuditEventView[]): AuditEventView[] =>
   [...items].sort((a, b) => a.timestamp - b.timestamp);
 
-/** '2024-05-01T10:00:00.000Z  ALERT_APPROVED  SUCCESS  alice  key=value …  error: …' */
-export const renderAuditStep = (step: AuditEventView): string => {
+/** The cells of one step: time, action, status, who, then details and the error. */
+const stepCells = (step: AuditEventView): string[] => {
   const details = Object.entries(step.details ?? {}).map(([key, value]) => `${key}=${detailValue(value)}`);
   return [
-    new Date(step.timestamp).toISOString(),
-    step.actionType.padEnd(23),
-    step.status.padEnd(7),
+    localTime(step.timestamp),
+    step.actionType,
+    statusText(step.status),
     step.userId,
-    ...details,
-    ...(step.errorMessage ? [`error: ${step.errorMessage}`] : []),
-  ].join('  ');
+    [...details, ...(step.errorMessage ? [`error: ${step.errorMessage}`] : [])].join(' '),
+  ];
 };
 
+/** The timeline as a table: TIME (local, with the zone), ACTION, STATUS, BY, DETAILS. */
 export const renderTimeline = (items: readonly AuditEventView[]): string =>
-  items.length === 0 ? 'no audit steps' : timelineOf(items).map(renderAuditStep).join('\n');
+  items.length === 0
+    ? 'no audit steps'
+    : renderTable(['TIME', 'ACTION', 'STATUS', 'BY', 'DETAILS'], timelineOf(items).map(stepCells));
 
 /** `ai-ops audit ID`: what happened to an alert, one line per audit step, oldest first. */
 export const auditCommand = (): Command =>
-  subcommand(
-    'audit',
-    "an alert's audit timeline, oldest first",
-    `HTTP API URL (default ${DEFAULT_LOCAL_API})`,
-  )
+  subcommand('audit', "an alert's audit timeline, oldest first")
     .addOption(tokenOption())
     .argument('<alertId>')
     .action(
-      reportFailures(async (alertId: string, options: AuditOptions) => {
-        const client = await connectApi(options);
+      reportFailures(async (alertId: string, _options: AuditOptions, command: Command) => {
+        const client = await connectCommand(command);
         const trail = await client.alertAudit(alertId);
         const items = timelineOf(trail.items);
-        output(options, { ...trail, items }, () => renderTimeline(items));
+        output(targetOf(command), { ...trail, items }, () => renderTimeline(items));
       }),
     );

@@ -2,16 +2,41 @@ import { createReadStream, existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
-import { flowLineOf, type LogLine } from '../../local/flow-console';
-import { subcommand } from '../common-options';
+import { flowLineOf, idsOf, type LogLine } from '../../local/flow-console';
+import { type CommonOptions, subcommand, targetOf } from '../common-options';
+import { CliError } from '../errors';
+import { clockTime, paint } from '../present';
 
-interface LogsOptions {
-  data?: string;
+interface LogsOptions extends CommonOptions {
   alert?: string;
   follow: boolean;
   raw: boolean;
-  json: boolean;
 }
+
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+
+/** 'ai-ops-local-evaluateMetrics' -> 'evaluateMetrics': the function as serverless.yml names it. */
+const functionOf = (line: LogLine): string => text(line.function_name).replace(/^ai-ops-[^-]+-/, '');
+
+/**
+ * One line per log line: the flow step when it is one, else time, level, function, message and the ids
+ * it concerns (alert, station, sequence number), so every line says what it is about.
+ */
+export const logLineOf = (line: LogLine): string => {
+  const fn = functionOf(line);
+  const step = flowLineOf(line);
+  if (step) return fn ? `${step}  ${paint('dim', fn)}` : step;
+  const at = Date.parse(text(line.timestamp));
+  return [
+    Number.isNaN(at) ? '--:--:--' : clockTime(at),
+    text(line.level).padEnd(8),
+    fn.padEnd(21),
+    text(line.message),
+    idsOf(line),
+  ]
+    .join('  ')
+    .trimEnd();
+};
 
 const matches = (line: LogLine, alertId: string | undefined): boolean =>
   alertId === undefined || line.alertId === alertId || JSON.stringify(line).includes(alertId);
@@ -34,12 +59,7 @@ const printFrom = async (file: string, start: number, options: LogsOptions): Pro
     if ('_aws' in line && !options.raw && !options.json) continue; // EMF metric lines: for CloudWatch, not people
     if (!matches(line, options.alert)) continue;
     if (options.raw || options.json) process.stdout.write(`${raw}\n`);
-    else {
-      const shown =
-        flowLineOf(line) ??
-        `${String(line.timestamp ?? '').slice(11, 19)}  ${String(line.level ?? '').padEnd(10)} ${String(line.message ?? '')}`;
-      process.stdout.write(`${shown}\n`);
-    }
+    else process.stdout.write(`${logLineOf(line)}\n`);
   }
   return position;
 };
@@ -49,20 +69,18 @@ const printFrom = async (file: string, start: number, options: LogsOptions): Pro
  * CloudWatch), as the flow or raw, optionally only the lines of one alert, optionally following.
  */
 export const logsCommand = (): Command =>
-  subcommand(
-    'logs',
-    "show the local runtime's logs, optionally one alert's trail across every function",
-    'unused',
-  )
-    .addOption(
-      new Option('--data <dir>', 'the data folder given to `ai-ops start --data`').default('.ai-ops'),
-    )
+  subcommand('logs', "show the local runtime's logs, optionally one alert's trail across every function")
     .addOption(new Option('--alert <alertId>', 'only the lines of this alert, from every function'))
     .addOption(new Option('-f, --follow', 'keep printing new lines').default(false))
     .addOption(new Option('--raw', 'print the JSON lines as written').default(false))
-    .action(async (options: LogsOptions) => {
-      const file = join(options.data ?? '.ai-ops', 'logs.jsonl');
-      if (!existsSync(file)) throw new Error(`no logs at ${file}: start the local runtime first (npm start)`);
+    .action(async (_options: LogsOptions, command: Command) => {
+      const options = { ...command.optsWithGlobals<LogsOptions>(), json: targetOf(command).json };
+      const file = join(targetOf(command).dataFolder, 'logs.jsonl');
+      if (!existsSync(file))
+        throw new CliError(
+          'NOT_FOUND',
+          `no logs at ${file}: start the local runtime first (npm start), or pass the --data folder it was started with`,
+        );
       let position = await printFrom(file, 0, options);
       if (!options.follow) return;
       await new Promise<void>((resolve) => {

@@ -1,17 +1,9 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import {
-  createFleet,
-  formatReport,
-  httpSender,
-  MAX_STATIONS,
-  parseDuration,
-  resolveToken,
-  runSimulator,
-  type SimulationReport,
-  type TickInfo,
-} from '../../local/simulator';
-import { type CommonOptions, DEFAULT_LOCAL_API, output, subcommand } from '../common-options';
+import type { SimulationReport, TickInfo } from '../../local/simulator';
+import { parseDuration } from '../../local/simulator/duration';
+import { MAX_STATIONS } from '../../local/simulator/fleet';
+import { type CommonOptions, output, subcommand } from '../common-options';
+import { DEFAULT_API, resolveTarget } from '../target';
 
 interface SimulateOptions extends CommonOptions {
   url?: string;
@@ -42,8 +34,9 @@ const duration = (value: string): number => {
 };
 
 /** A bar only for a person watching: never into a pipe or a file, never mixed into --json. */
-const progressBar = (options: SimulateOptions) => {
+const progressBar = async (options: SimulateOptions) => {
   if (options.json || !process.stderr.isTTY) return undefined;
+  const { Presets, SingleBar } = await import('cli-progress');
   const bar = new SingleBar(
     {
       stream: process.stderr,
@@ -70,7 +63,11 @@ const progressBar = (options: SimulateOptions) => {
 };
 
 const simulate = async (options: SimulateOptions): Promise<void> => {
-  const url = options.url ?? options.endpoint ?? DEFAULT_LOCAL_API;
+  // Loaded on use, so that other commands do not pay for the simulator at start.
+  const { createFleet, formatReport, httpSender, resolveToken, runSimulator } = await import(
+    '../../local/simulator'
+  );
+  const url = options.url ?? resolveTarget(options).api.value;
   const token = await resolveToken(url, options.token);
   const fleet = createFleet({ stations: options.stations, seed: options.seed, incidents: options.incidents });
   const controller = new AbortController();
@@ -78,7 +75,7 @@ const simulate = async (options: SimulateOptions): Promise<void> => {
   // Ctrl-C ends the run early but still prints the summary of what was sent.
   const interrupt = (): void => controller.abort();
   process.once('SIGINT', interrupt);
-  const bar = progressBar(options);
+  const bar = await progressBar(options);
   try {
     const summary = await runSimulator({
       fleet,
@@ -112,12 +109,11 @@ export const simulateCommand = (): Command =>
   subcommand(
     'simulate',
     'Send readings of a simulated station fleet to an ingest API, with scripted incidents that raise every alert type',
-    'same as --url',
   )
     .addOption(
       new Option(
         '--url <url>',
-        `base URL of the HTTP API: a deployed stage's, or the local runtime (default ${DEFAULT_LOCAL_API})`,
+        `base URL of the HTTP API: a deployed stage's, or the local runtime (default: as --api, else ${DEFAULT_API})`,
       ),
     )
     .addOption(

@@ -1,6 +1,8 @@
 import { type Command, Option } from 'commander';
 import { ApiClient, isLocalEndpoint, LOCAL_DEFAULT_SCOPES, reportFailures } from '../api-client';
-import { type CommonOptions, DEFAULT_LOCAL_API, output, subcommand } from '../common-options';
+import { type CommonOptions, subcommand, targetOf } from '../common-options';
+import { CliError } from '../errors';
+import { foundByOf } from '../target';
 
 interface TokenOptions extends CommonOptions {
   sub: string;
@@ -8,16 +10,12 @@ interface TokenOptions extends CommonOptions {
 }
 
 /**
- * `ai-ops token --sub NAME [--scope S ...]`: an access token from the local runtime's issuer, printed as
- * the last line so `TOKEN=$(ai-ops token --sub alice | tail -n 1)` works. Local only: in AWS tokens come
- * from the identity provider (Cognito or any OIDC issuer).
+ * `ai-ops token --sub NAME [--scope S ...]`: an access token from the local runtime's issuer. stdout is
+ * the token alone, so `TOKEN=$(npx ai-ops token --sub alice)` works; what it grants goes to stderr.
+ * Local only: in AWS tokens come from the identity provider (Cognito or any OIDC issuer).
  */
 export const tokenCommand = (): Command =>
-  subcommand(
-    'token',
-    'get an access token from the local runtime',
-    `local runtime URL (default ${DEFAULT_LOCAL_API})`,
-  )
+  subcommand('token', 'get an access token from the local runtime (stdout: the token alone)')
     .addOption(
       new Option(
         '--sub <name>',
@@ -31,21 +29,23 @@ export const tokenCommand = (): Command =>
       ),
     )
     .action(
-      reportFailures(async (options: TokenOptions) => {
-        const client = new ApiClient(options.endpoint ?? DEFAULT_LOCAL_API);
+      reportFailures(async (options: TokenOptions, command: Command) => {
+        const target = targetOf(command);
+        const client = new ApiClient(target.api.value, undefined, foundByOf(target.api, target));
         if (!isLocalEndpoint(client.endpoint))
-          throw new Error(
+          throw new CliError(
+            'USAGE',
             `${client.endpoint} is not the local runtime: only it issues tokens; a deployed API takes tokens from its identity provider`,
           );
         // `--scope a --scope b`, `--scope a b` and `--scope "a b"` all mean the same two scopes.
         const given = (options.scope ?? []).flatMap((scope) => scope.split(/\s+/)).filter((s) => s !== '');
         const scopes = given.length > 0 ? given : LOCAL_DEFAULT_SCOPES;
         const token = await client.requestToken(options.sub, scopes);
-        output(options, token, () =>
-          [
-            `# sub=${options.sub} scope="${token.scope}" expires_in=${token.expires_in}s`,
-            token.access_token,
-          ].join('\n'),
-        );
+        if (target.json) {
+          process.stdout.write(`${JSON.stringify(token, null, 2)}\n`);
+          return;
+        }
+        process.stderr.write(`# sub=${options.sub} scope="${token.scope}" expires_in=${token.expires_in}s\n`);
+        process.stdout.write(`${token.access_token}\n`);
       }),
     );

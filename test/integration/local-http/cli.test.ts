@@ -83,16 +83,16 @@ describe('the CLI against the local HTTP API', () => {
 
     it('does not ask a deployed API for a token', async () => {
       const result = await run('token', '--sub', 'alice', '--endpoint', 'https://api.example.invalid');
-      expect(result.exitCode).toBe(1);
+      expect(result.exitCode).toBe(2);
       expect(result.stderr).toMatch(/^error: https:\/\/api\.example\.invalid is not the local runtime/);
     });
 
-    it('says so on stderr with exit code 1 when the runtime is not there', async () => {
+    it('says so on stderr with exit code 5 (unreachable) when the runtime is not there', async () => {
       const closed = await closedLoopbackUrl();
       const result = await run('token', '--sub', 'alice', '--endpoint', closed);
-      expect(result).toMatchObject({ exitCode: 1, stdout: '' });
+      expect(result).toMatchObject({ exitCode: 5, stdout: '' });
       expect(result.stderr).toBe(
-        `error: cannot reach ${closed}: ECONNREFUSED (is the local runtime running? try \`ai-ops start\`)\n`,
+        `error: cannot reach ${closed}: ECONNREFUSED: is the local runtime running? Start it with \`npm start\` in the ai-ops folder, or pass --api URL\n`,
       );
     });
   });
@@ -143,7 +143,7 @@ describe('the CLI against the local HTTP API', () => {
         'HIGH',
         'LOW_INVENTORY',
         'station-7',
-        '2024-05-01T10:00:00.000Z',
+        '2024-05-01 10:00:00 UTC',
         '3',
       ]);
       expect(second?.split(/\s{2,}/)[0]).toBe('alert-2');
@@ -169,20 +169,20 @@ describe('the CLI against the local HTTP API', () => {
       const human = await run('alerts', 'show', 'alert-1', '--endpoint', endpoint);
       expect(human.stdout).toMatch(/^alert\s+alert-1$/m);
       expect(human.stdout).toMatch(/^station\s+station-7$/m);
-      expect(human.stdout).toMatch(/^created\s+2024-05-01T10:00:00\.000Z$/m);
+      expect(human.stdout).toMatch(/^created\s+2024-05-01 10:00:00 UTC$/m);
       expect(human.stdout).toMatch(/^metadata\s+chargedBatteries=2$/m);
     });
 
-    it('reports a missing alert on stderr with exit code 1', async () => {
+    it('reports a missing alert on stderr with exit code 3 (not found)', async () => {
       const result = await run('alerts', 'show', 'nope', '--endpoint', endpoint);
-      expect(result).toMatchObject({ exitCode: 1, stdout: '' });
+      expect(result).toMatchObject({ exitCode: 3, stdout: '' });
       expect(result.stderr).toBe('error: HTTP 404 from GET /alerts/nope: alert nope does not exist\n');
     });
 
     it('approves as the token subject', async () => {
       const result = await run('alerts', 'approve', 'alert-1', '--endpoint', endpoint);
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toBe(`alert alert-1 APPROVED by ${me} at 2024-05-01T11:00:00.000Z\n`);
+      expect(result.stdout).toBe(`alert alert-1 APPROVED by ${me} at 2024-05-01 11:00:00 UTC\n`);
       const json = await run('alerts', 'approve', 'alert-1', '--endpoint', endpoint, '--json');
       expect(JSON.parse(json.stdout)).toMatchObject({ status: 'APPROVED', approvedBy: me });
     });
@@ -199,7 +199,7 @@ describe('the CLI against the local HTTP API', () => {
 
     it('shows why the API refused: the status conflict, the missing scope', async () => {
       const conflict = await run('alerts', 'approve', 'alert-2', '--endpoint', endpoint);
-      expect(conflict.exitCode).toBe(1);
+      expect(conflict.exitCode).toBe(4);
       expect(conflict.stderr).toBe(
         'error: HTTP 409 from POST /alerts/alert-2/approve: alert alert-2 is APPROVED, not PENDING (current status: APPROVED)\n',
       );
@@ -213,7 +213,7 @@ describe('the CLI against the local HTTP API', () => {
         '--token',
         readOnly,
       );
-      expect(forbidden.exitCode).toBe(1);
+      expect(forbidden.exitCode).toBe(5);
       expect(forbidden.stderr).toContain(
         'HTTP 403 from POST /alerts/alert-1/approve: Forbidden (the token has none',
       );
@@ -237,9 +237,9 @@ describe('the CLI against the local HTTP API', () => {
       });
       expect(JSON.parse(fake.events.at(-1)?.body ?? '')).toEqual({ reason: 'duplicate of alert-9' });
       const human = await run('alerts', 'reject', 'alert-1', '--reason', 'dup', '--endpoint', endpoint);
-      expect(human.stdout).toBe(`alert alert-1 REJECTED by ${me} at 2024-05-01T11:00:00.000Z: dup\n`);
+      expect(human.stdout).toBe(`alert alert-1 REJECTED by ${me} at 2024-05-01 11:00:00 UTC: dup\n`);
       const refused = await run('alerts', 'reject', 'alert-1', '--reason', '', '--endpoint', endpoint);
-      expect(refused.exitCode).toBe(1);
+      expect(refused.exitCode).toBe(2);
       expect(refused.stderr).toBe(
         'error: HTTP 400 from POST /alerts/alert-1/reject: invalid rejection\n  - reason: must not be empty\n',
       );
@@ -247,7 +247,7 @@ describe('the CLI against the local HTTP API', () => {
 
     it('asks for a token rather than sending none to a deployed API', async () => {
       const result = await run('alerts', 'list', '--endpoint', 'https://api.example.invalid');
-      expect(result.exitCode).toBe(1);
+      expect(result.exitCode).toBe(5);
       expect(result.stderr).toMatch(
         /no token for https:\/\/api\.example\.invalid: pass --token or set AIOPS_TOKEN/,
       );
@@ -258,11 +258,12 @@ describe('the CLI against the local HTTP API', () => {
     it('prints the timeline oldest first, one line per step', async () => {
       const result = await run('audit', 'alert-1', '--endpoint', endpoint);
       expect(result.exitCode).toBe(0);
-      const steps = lines(result.stdout).map((line) => line.split(/\s{2,}/));
+      const [header, ...steps] = lines(result.stdout).map((line) => line.split(/\s{2,}/));
+      expect(header).toEqual(['TIME', 'ACTION', 'STATUS', 'BY', 'DETAILS']);
       expect(steps).toEqual([
-        ['2024-05-01T10:00:00.000Z', 'ALERT_CREATED', 'SUCCESS', 'system', 'severity=HIGH'],
-        ['2024-05-01T11:00:00.000Z', 'ALERT_APPROVED', 'SUCCESS', 'alice', 'previousStatus=PENDING'],
-        ['2024-05-01T11:01:00.000Z', 'STEP_FUNCTION_FAILED', 'FAILED', 'system', 'error: States.Timeout'],
+        ['2024-05-01 10:00:00 UTC', 'ALERT_CREATED', 'SUCCESS', 'system', 'severity=HIGH'],
+        ['2024-05-01 11:00:00 UTC', 'ALERT_APPROVED', 'SUCCESS', 'alice', 'previousStatus=PENDING'],
+        ['2024-05-01 11:01:00 UTC', 'STEP_FUNCTION_FAILED', 'FAILED', 'system', 'error: States.Timeout'],
       ]);
       expect(fake.events.at(-1)?.routeKey).toBe('GET /alerts/{alertId}/audit');
     });
