@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { type ApiClient, connectApi, isLocalEndpoint, reportFailures, tokenOption } from '../api-client';
-import { output } from '../common-options';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ApiClient, isLocalEndpoint, reportFailures, tokenOption } from '../api-client';
+import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
+import { connectCommand } from '../connect';
 import { renderTable } from './alerts';
 
 /**
@@ -12,13 +13,9 @@ import { renderTable } from './alerts';
  * ones found: a new step (the lifecycle's "resolve", once it exists) is one more entry of VERIFY_STEPS.
  */
 
-interface VerifyOptions {
-  api: string;
-  stage: string;
-  region: string;
+interface VerifyOptions extends CommonOptions {
   token?: string;
   timeout: number;
-  json: boolean;
 }
 
 /** What the steps share: the client, the synthetic station, and what earlier steps found. */
@@ -207,37 +204,33 @@ const parseSeconds = (value: string): number => {
 };
 
 export const verifyCommand = (): Command =>
-  new Command('verify')
-    .description('smoke-test a deployed (or local) stack end to end with a synthetic station')
-    .requiredOption('--api <url>', 'the HTTP API URL (the HttpApiUrl output of `serverless deploy`)')
-    .addOption(new Option('--stage <stage>', 'deployment stage').default('dev').env('AIOPS_STAGE'))
-    .addOption(new Option('--region <region>', 'AWS region').default('eu-west-1').env('AWS_REGION'))
+  subcommand('verify', 'smoke-test a deployed (or local) stack end to end with a synthetic station')
     .addOption(tokenOption())
     .addOption(
       new Option('--timeout <seconds>', 'give up on the whole run after this long')
         .default(120)
         .argParser(parseSeconds),
     )
-    .addOption(new Option('--json', 'print machine-readable JSON').default(false))
     .action(
-      reportFailures(async (options: VerifyOptions) => {
-        const client = await connectApi({ endpoint: options.api, token: options.token });
+      reportFailures(async (options: VerifyOptions, command: Command) => {
+        const target = targetOf(command);
+        const client = await connectCommand(command);
         const stationId = `VERIFY-${randomUUID().slice(0, 8).toUpperCase()}`;
         const context: VerifyContext = { client, stationId, deadline: Date.now() + options.timeout * 1000 };
         const steps =
           hasAwsCredentials() && !isLocalEndpoint(client.endpoint)
             ? [
                 ...VERIFY_STEPS,
-                flowMetricsStep(new CloudWatchClient({ region: options.region }), 'ai-ops', Date.now()),
+                flowMetricsStep(new CloudWatchClient({ region: target.region.value }), 'ai-ops', Date.now()),
               ]
             : VERIFY_STEPS;
         const results = await runVerify(context, steps);
         const passed = results.every((r) => r.result === 'pass');
         output(
-          options,
+          { json: target.json },
           {
             api: client.endpoint,
-            stage: options.stage,
+            stage: target.stage.value,
             stationId,
             alertId: context.alertId,
             passed,
