@@ -1,42 +1,16 @@
 import { userInfo } from 'node:os';
 import { Option } from 'commander';
 import { z } from 'zod';
+import { alertSchema as domainAlertSchema } from '../domain/alert';
 import { DEFAULT_LOCAL_API } from './common-options';
 
 /** The scopes a token from the local runtime carries unless asked otherwise (the local issuer's default). */
 export const LOCAL_DEFAULT_SCOPES: readonly string[] = ['metrics/write', 'alerts/read', 'alerts/decide'];
 
 // The wire shapes the CLI reads. Loose objects: fields the CLI does not render pass through untouched,
-// so --json prints what the server sent and a new server field does not break an older CLI.
-const alertSchema = z.looseObject({
-  alertId: z.string(),
-  stationId: z.string(),
-  alertType: z.string(),
-  severity: z.string(),
-  status: z.string(),
-  createdAt: z.number(),
-  occurrences: z.number(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  recommendedAction: z.string().optional(),
-  updatedAt: z.number().optional(),
-  lastSeenAt: z.number().optional(),
-  approvedAt: z.number().optional(),
-  approvedBy: z.string().optional(),
-  rejectedAt: z.number().optional(),
-  rejectedBy: z.string().optional(),
-  rejectionReason: z.string().optional(),
-  stepFunctionExecutionArn: z.string().optional(),
-  remediation: z
-    .looseObject({
-      status: z.string(),
-      error: z.string().optional(),
-      cause: z.string().optional(),
-      completedAt: z.string().optional(),
-    })
-    .optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
+// so --json prints what the server sent and a new server field does not break an older CLI. The alert is
+// the domain's own schema, loosened, not a copy of it.
+const alertSchema = domainAlertSchema.loose();
 
 const alertPageSchema = z.looseObject({
   items: z.array(alertSchema),
