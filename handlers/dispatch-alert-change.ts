@@ -6,6 +6,7 @@ import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { idempotentOnce } from '../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow, sfnClient } from '../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier, snsClient } from '../src/adapters/sns/alert-notifier';
+import { SnsEscalationNotifier } from '../src/adapters/sns/escalation-notifier';
 import { config, required } from '../src/config';
 import { systemClock } from '../src/domain/ports';
 import {
@@ -18,7 +19,8 @@ import {
 } from '../src/observability';
 import { createDispatchHandler } from '../src/streams/dispatch-batch';
 
-const { region, endpoints, tables, stateMachineArn, alertsTopicArn } = config();
+const { region, endpoints, tables, stateMachineArn, alertsTopicArn, escalationTopicArn } = config();
+const sns = tracer.captureAWSv3Client(snsClient({ region, endpoint: endpoints.sns }));
 const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 // Powertools writes marshalled items itself, so it gets a plain client rather than the document client.
 const idempotency = idempotentOnce({
@@ -36,10 +38,8 @@ const dispatch = createDispatchHandler(
       tracer.captureAWSv3Client(sfnClient({ region, endpoint: endpoints.sfn })),
       required(stateMachineArn, 'STATE_MACHINE_ARN'),
     ),
-    notifier: new SnsAlertNotifier(
-      tracer.captureAWSv3Client(snsClient({ region, endpoint: endpoints.sns })),
-      required(alertsTopicArn, 'ALERTS_TOPIC_ARN'),
-    ),
+    notifier: new SnsAlertNotifier(sns, required(alertsTopicArn, 'ALERTS_TOPIC_ARN')),
+    escalations: new SnsEscalationNotifier(sns, required(escalationTopicArn, 'ESCALATION_TOPIC_ARN')),
     clock: systemClock,
     once: idempotency.once,
     registerLambdaContext: idempotency.registerLambdaContext,

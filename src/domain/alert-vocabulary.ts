@@ -6,5 +6,6 @@ export type AlertType = (typeof ALERT_TYPES)[number];
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const ALERT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
+/** RESOLVED: the condition cleared (or an operator ended the incident) before anyone decided. */
+export const ALERT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'RESOLVED'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];

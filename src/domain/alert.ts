@@ -44,6 +44,15 @@ export const alertSchema = z.object({
   rejectionReason: z.string().optional(),
   stepFunctionExecutionArn: z.string().optional(),
   remediation: remediationOutcomeSchema.optional(),
+  /** When the incident ended: event time of the reading that cleared it, or when an operator resolved it. */
+  resolvedAt: z.number().optional(),
+  /** Who ended the incident: `system` when its condition cleared. */
+  resolvedBy: z.string().optional(),
+  resolutionReason: z.string().optional(),
+  /** Wall-clock time by which a PENDING alert should be decided, epoch ms (a severity raise shortens it). */
+  deadlineAt: z.number().optional(),
+  /** How many deadline periods a PENDING alert has gone undecided past its deadline: 1 to 3. */
+  escalationLevel: z.number().int().min(0).max(3).optional(),
   metadata: z.record(z.string(), z.unknown()),
 });
 

@@ -42,7 +42,9 @@ const recordingAlerts = (fail: (candidate: AlertCandidate, call: number) => bool
     get: unused,
     list: unused,
     decide: unused,
+    resolve: unused,
     setExecutionArn: unused,
+    endIncident: async () => ({ kind: 'none' }),
     raise: async (candidate, alertId, now): Promise<RaiseOutcome> => {
       calls += 1;
       if (fail(candidate, calls)) throw new Error(`raise failed for ${candidate.stationId}`);
