@@ -14,7 +14,7 @@ import {
   observe,
   tracer,
 } from '../src/observability';
-import { parseThresholdOverrides } from '../src/rules';
+import { historyLookbackMs, parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
 
@@ -30,7 +30,8 @@ const deps = {
 // Lives as long as the instance; the tumbling-window state tells each invocation whether it can be trusted.
 const history = new StationHistory({
   maxReadings: stationHistoryMaxReadings,
-  windowMs: deps.thresholds.windowMs,
+  // Clearing looks further back than a rule window (src/rules/clearing.ts).
+  windowMs: historyLookbackMs(deps.thresholds),
 });
 
 /** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
