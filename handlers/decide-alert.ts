@@ -7,7 +7,7 @@ import { callerOf, jsonBody, pathParameter } from '../src/http/request';
 import { json } from '../src/http/response';
 import { httpRoute } from '../src/http/route';
 import { countDecision, logger, observe, recordDecisionLatency, tracer } from '../src/observability';
-import { approveAlert, decisionLatencyMs, rejectAlert } from '../src/use-cases/decide-alert';
+import { approveAlert, decisionLatencyMs, rejectAlert, resolveAlert } from '../src/use-cases/decide-alert';
 
 const { region, endpoints, tables } = config();
 const deps = {
@@ -19,13 +19,18 @@ const deps = {
 };
 
 /**
- * POST /alerts/{alertId}/approve and /reject (scope alerts/decide). The decider is the token's subject,
+ * POST /alerts/{alertId}/approve, /reject and /resolve (scope alerts/decide). The decider is the token's subject,
  * never a value from the body.
  */
 export const handler = middy(
   httpRoute(async (event) => {
     const alertId = pathParameter(event, 'alertId');
     const actor = callerOf(event);
+    if (event.routeKey.endsWith('/resolve')) {
+      const resolved = await resolveAlert(alertId, jsonBody(event), actor, deps);
+      logger.info('alert resolved', { alertId, stationId: resolved.stationId, actor });
+      return json(200, resolved);
+    }
     const approving = event.routeKey.endsWith('/approve');
     const alert = approving
       ? await approveAlert(alertId, actor, deps)

@@ -44,6 +44,7 @@ const errorBodySchema = z.looseObject({
     .array(z.looseObject({ path: z.string().optional(), message: z.string(), index: z.number().optional() }))
     .optional(),
   currentStatus: z.string().optional(),
+  resolvedAt: z.number().optional(),
 });
 
 export type AlertView = z.infer<typeof alertSchema>;
@@ -180,6 +181,11 @@ export class ApiClient {
 
   reject(alertId: string, reason: string): Promise<AlertView> {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, { reason });
+  }
+
+  /** Ends the alert's incident by hand (POST /alerts/{id}/resolve). */
+  resolve(alertId: string, reason: string): Promise<AlertView> {
+    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/resolve`, alertSchema, { reason });
   }
 
   /** A token from the local runtime's token route (it exists only there, never in AWS). */
