@@ -4,6 +4,7 @@ import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { dynamoDbDocumentClient } from '../src/adapters/dynamodb/client';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { config, required } from '../src/config';
+import { parseApprovalDeadlines } from '../src/domain/lifecycle';
 import { systemClock } from '../src/domain/ports';
 import {
   countAlert,
@@ -18,11 +19,16 @@ import { historyLookbackMs, parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
 
-const { region, endpoints, tables, ruleThresholdsJson, stationHistoryMaxReadings } = config();
+const { region, endpoints, tables, ruleThresholdsJson, approvalDeadlinesJson, stationHistoryMaxReadings } =
+  config();
 const doc = tracer.captureAWSv3Client(dynamoDbDocumentClient({ region, endpoint: endpoints.dynamodb }));
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: required(tables.metrics, 'METRICS_TABLE') }),
-  alerts: new DynamoAlertStore({ doc, tableName: required(tables.alerts, 'ALERTS_TABLE') }),
+  alerts: new DynamoAlertStore({
+    doc,
+    tableName: required(tables.alerts, 'ALERTS_TABLE'),
+    deadlines: parseApprovalDeadlines(approvalDeadlinesJson),
+  }),
   clock: systemClock,
   // A bad override fails the cold start, naming the key, rather than evaluating with a wrong threshold.
   thresholds: parseThresholdOverrides(ruleThresholdsJson),

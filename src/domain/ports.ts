@@ -79,6 +79,10 @@ export interface AlertStore {
    * than its lastSeenAt.
    */
   raise(candidate: AlertCandidate, alertId: string, now: number): Promise<RaiseOutcome>;
+  /** PENDING alerts whose deadline is at or before `now` (wall clock). */
+  pendingPastDeadline(now: number): Promise<Alert[]>;
+  /** Escalation level `from` -> `from + 1` of a PENDING alert, once; false when it moved on meanwhile. */
+  escalate(alertId: string, from: number, now: number): Promise<boolean>;
   /** Records the remediation execution on the alert (no-op when it is already that ARN). */
   setExecutionArn(alertId: string, executionArn: string, now: number): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../domain/ports';
 import type { Alert, AlertType } from '../../domain/types';
 import { decideAlert, readAlert } from './alert-decide';
+import { escalateAlert, pendingPastDeadline } from './alert-escalate';
 import { alertToItem, isAlertItem } from './alert-item';
 import { listAlerts } from './alert-list';
 import { raiseAlert } from './alert-raise';
@@ -77,6 +78,14 @@ export class DynamoAlertStore implements AlertStore {
 
   endIncident(stationId: string, alertType: AlertType, clearedAt: number, now: number): Promise<IncidentEnd> {
     return endIncident(this.table, stationId, alertType, clearedAt, now);
+  }
+
+  pendingPastDeadline(now: number): Promise<Alert[]> {
+    return pendingPastDeadline(this.table, now);
+  }
+
+  escalate(alertId: string, from: number, now: number): Promise<boolean> {
+    return escalateAlert(this.table, alertId, from, now);
   }
 
   raise(candidate: AlertCandidate, alertId: string, now: number): Promise<RaiseOutcome> {

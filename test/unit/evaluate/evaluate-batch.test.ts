@@ -43,6 +43,8 @@ const recordingAlerts = (fail: (candidate: AlertCandidate, call: number) => bool
     list: unused,
     decide: unused,
     resolve: unused,
+    pendingPastDeadline: unused,
+    escalate: unused,
     setExecutionArn: unused,
     endIncident: async () => ({ kind: 'none' }),
     raise: async (candidate, alertId, now): Promise<RaiseOutcome> => {
