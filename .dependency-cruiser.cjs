@@ -55,7 +55,8 @@ module.exports = {
     ]),
     // The local runtime runs the handlers; the CLI drives the local runtime. Neither ships to Lambda.
     layer('local', '^src/local/', ['^(src/(?!cli/)|handlers/)', '(^|/)node_modules/']),
-    layer('cli', '^src/cli/', ['^(src/|handlers/)', '(^|/)node_modules/']),
+    // The CLI also reads its own version from package.json.
+    layer('cli', '^src/cli/', ['^(src/|handlers/)', '^package\\.json$', '(^|/)node_modules/']),
     // Node's own modules, for the code that runs on a developer's machine.
     {
       comment: 'node builtins (local, cli)',

@@ -16,7 +16,7 @@ import type { ChargerHealth, Metric } from '../src/domain/types';
 import { createTables } from '../src/local/create-tables';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
 import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
-import { DEFAULT_THRESHOLDS, evaluateWindow } from '../src/rules';
+import { DEFAULT_THRESHOLDS, evaluateWindow, historyLookbackMs } from '../src/rules';
 import { decodeRecord } from '../src/streams/decode';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
@@ -144,7 +144,10 @@ const main = async () => {
     const baseline = await run('baseline', perRecord);
     // What the deployed evaluator does between invocations of one shard (tumbling-window events, the state
     // handed back each time): the first batch reads every station, the following ones read none.
-    const history = new StationHistory({ maxReadings: 200_000, windowMs: deps.thresholds.windowMs });
+    const history = new StationHistory({
+      maxReadings: 200_000,
+      windowMs: historyLookbackMs(deps.thresholds),
+    });
     let state: Record<string, unknown> = {};
     const resumed = await run(
       'resumed',

@@ -5,6 +5,7 @@ import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
 import { idempotentOnce } from '../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow } from '../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../src/adapters/sns/alert-notifier';
+import { SnsEscalationNotifier } from '../src/adapters/sns/escalation-notifier';
 import { settingsFor } from '../src/config';
 import { systemClock } from '../src/domain/ports';
 import { dispatchHooks, observe } from '../src/observability';
@@ -20,6 +21,7 @@ const dispatch = createDispatchHandler(
     audit: new DynamoAuditStore({ doc: clients.doc, tableName: settings.AUDIT_TABLE }),
     workflow: new SfnRemediationWorkflow(clients.sfn, settings.STATE_MACHINE_ARN),
     notifier: new SnsAlertNotifier(clients.sns, settings.ALERTS_TOPIC_ARN),
+    escalations: new SnsEscalationNotifier(clients.sns, settings.ESCALATION_TOPIC_ARN),
     clock: systemClock,
     once: idempotency.once,
     registerLambdaContext: idempotency.registerLambdaContext,
@@ -27,5 +29,5 @@ const dispatch = createDispatchHandler(
   dispatchHooks,
 );
 
-/** Alerts stream -> audit trail, remediation workflow and notification, with partial batch failures. */
+/** Alerts stream -> audit trail, remediation workflow and notifications, with partial batch failures. */
 export const handler = middy(dispatch).use(observe());

@@ -4,28 +4,32 @@ import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { settingsFor } from '../src/config';
+import { parseApprovalDeadlines } from '../src/domain/lifecycle';
 import { systemClock } from '../src/domain/ports';
 import { countStationsRead, evaluateHooks, observe } from '../src/observability';
-import { parseThresholdOverrides } from '../src/rules';
+import { historyLookbackMs, parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
 
 const settings = settingsFor('evaluateMetrics');
 const { doc } = awsClients(settings);
+// Bad overrides fail the cold start, naming the key, rather than evaluating with wrong values.
+const deadlines = parseApprovalDeadlines(settings.APPROVAL_DEADLINES);
+const thresholds = parseThresholdOverrides(settings.RULE_THRESHOLDS);
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: settings.METRICS_TABLE }),
-  alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE }),
+  alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE, deadlines }),
   clock: systemClock,
-  // A bad override fails the cold start, naming the key, rather than evaluating with a wrong threshold.
-  thresholds: parseThresholdOverrides(settings.RULE_THRESHOLDS),
+  thresholds,
 };
 // Lives as long as the instance; the tumbling-window state tells each invocation whether it can be trusted.
+// Clearing looks further back than a rule window (src/rules/clearing.ts).
 const history = new StationHistory({
   maxReadings: settings.STATION_HISTORY_MAX_READINGS,
-  windowMs: deps.thresholds.windowMs,
+  windowMs: historyLookbackMs(thresholds),
 });
 
-/** Metrics stream -> rule engine -> PENDING alerts, with partial batch failures. */
+/** Metrics stream -> rule engine -> PENDING alerts, merges and clears, with partial batch failures. */
 export const handler = middy(async (event: DynamoDBStreamEvent) => {
   const { batchItemFailures, state, stationsRead } = await evaluateBatch(event, deps, evaluateHooks, history);
   countStationsRead(stationsRead);

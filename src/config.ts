@@ -33,6 +33,8 @@ export const FUNCTION_SETTINGS = {
     METRICS_TABLE: tableName,
     ALERTS_TABLE: tableName,
     RULE_THRESHOLDS: z.string().optional(),
+    // JSON, ms per severity; parsed (and refused, naming the key) by src/domain/lifecycle.ts.
+    APPROVAL_DEADLINES: z.string().optional(),
     // About 200 bytes a reading: the default keeps the evaluator's memory of stations near 40 MB.
     STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
   }),
@@ -45,9 +47,11 @@ export const FUNCTION_SETTINGS = {
     IDEMPOTENCY_TABLE: tableName,
     STATE_MACHINE_ARN: z.string().min(1),
     ALERTS_TOPIC_ARN: z.string().min(1),
+    ESCALATION_TOPIC_ARN: z.string().min(1),
   }),
   planRemediation: z.object({ ...runtime }),
   recordWorkflowOutcome: z.object({ ...runtime, AUDIT_TABLE: tableName }),
+  sweepAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, APPROVAL_DEADLINES: z.string().optional() }),
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_SETTINGS;

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
+import { alertSchema as domainAlertSchema } from '../domain/alert';
 import { loadConfig } from './config-file';
 import { CliError, codeOfStatus, reportError } from './errors';
 
@@ -8,36 +9,9 @@ import { CliError, codeOfStatus, reportError } from './errors';
 export const LOCAL_DEFAULT_SCOPES: readonly string[] = ['metrics/write', 'alerts/read', 'alerts/decide'];
 
 // The wire shapes the CLI reads. Loose objects: fields the CLI does not render pass through untouched,
-// so --json prints what the server sent and a new server field does not break an older CLI.
-const alertSchema = z.looseObject({
-  alertId: z.string(),
-  stationId: z.string(),
-  alertType: z.string(),
-  severity: z.string(),
-  status: z.string(),
-  createdAt: z.number(),
-  occurrences: z.number(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  recommendedAction: z.string().optional(),
-  updatedAt: z.number().optional(),
-  lastSeenAt: z.number().optional(),
-  approvedAt: z.number().optional(),
-  approvedBy: z.string().optional(),
-  rejectedAt: z.number().optional(),
-  rejectedBy: z.string().optional(),
-  rejectionReason: z.string().optional(),
-  stepFunctionExecutionArn: z.string().optional(),
-  remediation: z
-    .looseObject({
-      status: z.string(),
-      error: z.string().optional(),
-      cause: z.string().optional(),
-      completedAt: z.string().optional(),
-    })
-    .optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
+// so --json prints what the server sent and a new server field does not break an older CLI. The alert is
+// the domain's own schema, loosened, not a copy of it.
+const alertSchema = domainAlertSchema.loose();
 
 const alertPageSchema = z.looseObject({
   items: z.array(alertSchema),
@@ -71,6 +45,7 @@ const errorBodySchema = z.looseObject({
     .array(z.looseObject({ path: z.string().optional(), message: z.string(), index: z.number().optional() }))
     .optional(),
   currentStatus: z.string().optional(),
+  resolvedAt: z.number().optional(),
 });
 
 export type AlertView = z.infer<typeof alertSchema>;
@@ -218,6 +193,11 @@ export class ApiClient {
 
   reject(alertId: string, reason: string): Promise<AlertView> {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, { reason });
+  }
+
+  /** Ends the alert's incident by hand (POST /alerts/{id}/resolve). */
+  resolve(alertId: string, reason: string): Promise<AlertView> {
+    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/resolve`, alertSchema, { reason });
   }
 
   /** A token from the local runtime's token route (it exists only there, never in AWS). */

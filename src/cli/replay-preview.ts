@@ -98,6 +98,12 @@ const previewDispatch =
           return { messageId: '(dry run)', topicArn: '(dry run)' };
         },
       },
+      escalations: {
+        publishEscalation: async (alert, level) => {
+          steps.push(`publish escalation level ${level} of ${alert.alertId} to the escalation topic`);
+          return { messageId: '(dry run)', topicArn: '(dry run)' };
+        },
+      },
       clock: { now: () => Date.now() },
       once: (_key, fn) => fn(),
     });

@@ -40,9 +40,28 @@ export class AlertNotPendingError extends DomainError {
   constructor(
     readonly alertId: string,
     readonly currentStatus: AlertStatus,
+    /** Set when the incident has ended: a RESOLVED alert can no longer be decided. */
+    readonly resolvedAt?: number,
   ) {
-    super(`alert ${alertId} is ${currentStatus}, not PENDING`);
+    super(
+      resolvedAt === undefined
+        ? `alert ${alertId} is ${currentStatus}, not PENDING`
+        : `alert ${alertId} is ${currentStatus}, not PENDING: its incident ended at resolvedAt ${new Date(resolvedAt).toISOString()}`,
+    );
     this.name = 'AlertNotPendingError';
+  }
+}
+
+/** The incident of this alert has ended already; it cannot be resolved twice. */
+export class AlertAlreadyResolvedError extends DomainError {
+  readonly httpStatus = 409;
+  readonly code = 'ALERT_ALREADY_RESOLVED';
+  constructor(
+    readonly alertId: string,
+    readonly resolvedAt: number,
+  ) {
+    super(`alert ${alertId} was resolved already (resolvedAt ${new Date(resolvedAt).toISOString()})`);
+    this.name = 'AlertAlreadyResolvedError';
   }
 }
 

@@ -9,9 +9,16 @@ const AUDIT_NAMESPACE = '0b8f3a52-7c2e-4e4b-8c1d-93f5d2a6e7c4';
 export const alertIdFor = (stationId: string, alertType: AlertType, triggeredAt: number): string =>
   uuidv5(`${stationId}|${alertType}|${triggeredAt}`, ALERT_NAMESPACE);
 
-/** Deterministic id of a successful step: a replayed stream writes the same row, which the store refuses. */
-export const auditTaskIdFor = (alertId: string, actionType: AuditActionType): string =>
-  uuidv5(`${alertId}|${actionType}`, AUDIT_NAMESPACE);
+/**
+ * Deterministic id of a successful step: a replayed stream writes the same row, which the store refuses.
+ * A step that happens more than once in an alert's life names which time it is (`occurrence`: the severity
+ * raised to, the escalation level), each of which happens at most once.
+ */
+export const auditTaskIdFor = (alertId: string, actionType: AuditActionType, occurrence?: string): string =>
+  uuidv5(
+    occurrence === undefined ? `${alertId}|${actionType}` : `${alertId}|${actionType}|${occurrence}`,
+    AUDIT_NAMESPACE,
+  );
 
 /** Id of one failed attempt of a step: every attempt is kept. */
 export const failedAttemptTaskIdFor = (

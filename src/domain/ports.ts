@@ -41,6 +41,19 @@ export type Decision =
   | { kind: 'approve'; by: string; at: number }
   | { kind: 'reject'; by: string; at: number; reason: string };
 
+/** An operator ends an incident by hand (POST /alerts/{id}/resolve). */
+export interface ManualResolution {
+  by: string;
+  at: number;
+  reason: string;
+}
+
+export type IncidentEnd =
+  /** The open incident ended: its alert, as it is now (RESOLVED if it was PENDING). */
+  | { kind: 'resolved'; alert: Alert }
+  /** No open incident, or a newer trigger shows the condition is back: nothing changed. */
+  | { kind: 'none' };
+
 export interface AlertQuery {
   status?: AlertStatus;
   stationId?: string;
@@ -56,11 +69,20 @@ export interface AlertStore {
   list(query: AlertQuery): Promise<Page<Alert>>;
   /** PENDING -> APPROVED | REJECTED; throws AlertNotFoundError, AlertNotPendingError. */
   decide(alertId: string, decision: Decision): Promise<Alert>;
+  /** Ends the alert's incident by hand; throws AlertNotFoundError, AlertAlreadyResolvedError. */
+  resolve(alertId: string, resolution: ManualResolution): Promise<Alert>;
+  /** The condition of the open incident of (stationId, alertType) cleared at event time `clearedAt`. */
+  endIncident(stationId: string, alertType: AlertType, clearedAt: number, now: number): Promise<IncidentEnd>;
   /**
-   * At most one PENDING alert per (stationId, alertType), also under concurrent writers: creates the
-   * alert with `alertId`, or merges the trigger into the open one when it is newer than its lastSeenAt.
+   * One alert per incident of (stationId, alertType), also under concurrent writers: creates the alert
+   * with `alertId`, or merges the trigger into the open one (whatever its decision) when it is newer
+   * than its lastSeenAt.
    */
   raise(candidate: AlertCandidate, alertId: string, now: number): Promise<RaiseOutcome>;
+  /** PENDING alerts whose deadline is at or before `now` (wall clock). */
+  pendingPastDeadline(now: number): Promise<Alert[]>;
+  /** Escalation level `from` -> `from + 1` of a PENDING alert, once; false when it moved on meanwhile. */
+  escalate(alertId: string, from: number, now: number): Promise<boolean>;
   /** Records the remediation execution on the alert (no-op when it is already that ARN). */
   setExecutionArn(alertId: string, executionArn: string, now: number): Promise<void>;
 }
@@ -89,6 +111,11 @@ export interface RemediationWorkflow {
 export interface AlertNotifier {
   /** One message to the alerts topic, with alertType, severity and stationId as message attributes. */
   publishApproved(alert: Alert): Promise<{ messageId: string; topicArn: string }>;
+}
+
+export interface EscalationNotifier {
+  /** One message to the escalation topic, with event, level, severity, alertType and stationId attributes. */
+  publishEscalation(alert: Alert, level: number): Promise<{ messageId: string; topicArn: string }>;
 }
 
 export interface Clock {

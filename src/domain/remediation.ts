@@ -1,3 +1,4 @@
+import { limitsOf, observedOf } from './rule-metadata';
 import type { Alert, AlertType, Severity } from './types';
 
 /**
@@ -79,30 +80,6 @@ export class UnplannableAlertError extends Error {
   }
 }
 
-// --- reading the rule engine's metadata: { thresholds, observed, triggeringTimestamps } (src/rules/rule.ts)
-
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-
-/** A finite number, or the newest of a series (windows are ascending, so the last one). */
-const asNumber = (value: unknown): number | undefined => {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (Array.isArray(value)) return asNumber(value[value.length - 1]);
-  return undefined;
-};
-
-const lookup = (alert: PlannableAlert, section: 'observed' | 'thresholds', key: string): unknown =>
-  // Flat metadata ({ chargedBatteries: 3 }) is accepted too: alerts written before the rule metadata shape.
-  asRecord(alert.metadata[section])?.[key] ?? (section === 'observed' ? alert.metadata[key] : undefined);
-
-export const observedNumber = (alert: PlannableAlert, key: string): number | undefined =>
-  asNumber(lookup(alert, 'observed', key));
-
-export const thresholdNumber = (alert: PlannableAlert, key: string): number | undefined =>
-  asNumber(lookup(alert, 'thresholds', key));
-
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 
 // --- LOW_INVENTORY
@@ -139,11 +116,13 @@ export const nearestStockedStation = (stationId: string): string => {
  * above the depletion horizon, minus what is already charged on site.
  */
 const batteriesNeeded = (alert: PlannableAlert): number | undefined => {
-  const charged = observedNumber(alert, 'chargedBatteries');
+  const observed = observedOf('LOW_INVENTORY', alert.metadata);
+  const limits = limitsOf('LOW_INVENTORY', alert.metadata);
+  const charged = observed.chargedBatteries;
   if (charged === undefined) return undefined;
-  const swapRate = Math.max(0, observedNumber(alert, 'swapRate') ?? 0);
-  const minCharged = thresholdNumber(alert, 'chargedBatteries') ?? DEFAULT_MIN_CHARGED;
-  const hours = Math.max(REBALANCE_COVERAGE_HOURS, thresholdNumber(alert, 'depletionHours') ?? 0);
+  const swapRate = Math.max(0, observed.swapRate ?? 0);
+  const minCharged = limits.chargedBatteries ?? DEFAULT_MIN_CHARGED;
+  const hours = Math.max(REBALANCE_COVERAGE_HOURS, limits.depletionHours ?? 0);
   const target = Math.max(Math.floor(minCharged) + 1, Math.ceil(swapRate * hours));
   return clamp(target - Math.max(0, charged), 1, MAX_BATTERIES_PER_RUN);
 };
@@ -185,11 +164,8 @@ const WORK_ORDER: Record<Severity, { priority: WorkOrderPriority; slaMinutes: nu
 
 export const technicianWorkOrderPlan = (alert: PlannableAlert): TechnicianWorkOrderPlan => {
   const { priority, slaMinutes } = WORK_ORDER[alert.severity];
-  const health = lookup(alert, 'observed', 'chargerHealth');
-  const uptime =
-    observedNumber(alert, 'chargerUptime') ??
-    observedNumber(alert, 'minChargerUptime') ??
-    observedNumber(alert, 'chargerUptimePercent');
+  const observed = observedOf('CHARGER_DOWN', alert.metadata);
+  const uptime = observed.chargerUptime ?? observed.minChargerUptime ?? observed.chargerUptimePercent;
   // Riders are sent elsewhere only when the outage leaves the station unable to serve them.
   const redirectRiders = alert.severity === 'HIGH' || alert.severity === 'CRITICAL';
   const workOrderId = `WO-${alert.alertId}`;
@@ -213,7 +189,7 @@ export const technicianWorkOrderPlan = (alert: PlannableAlert): TechnicianWorkOr
       workOrderId,
       priority,
       slaMinutes,
-      chargerHealth: typeof health === 'string' ? health : null,
+      chargerHealth: observed.chargerHealth ?? null,
       chargerUptimePercent: uptime ?? null,
     },
     redirectRiders,
@@ -247,8 +223,8 @@ const roundTo2 = (value: number): number => Math.round(value * 100) / 100;
 
 export const surgeResponsePlan = (alert: PlannableAlert): SurgeResponsePlan => {
   const defaults = SURGE_DEFAULTS[alert.severity];
-  const swapRate = observedNumber(alert, 'swapRate');
-  const baseline = thresholdNumber(alert, 'swapRatePerHour') ?? DEFAULT_BASELINE_SWAP_RATE;
+  const swapRate = observedOf('HIGH_DEMAND', alert.metadata).swapRate;
+  const baseline = limitsOf('HIGH_DEMAND', alert.metadata).swapRatePerHour ?? DEFAULT_BASELINE_SWAP_RATE;
   // Only a rate above the baseline says how big the surge is; otherwise the severity decides.
   const observed = swapRate !== undefined && baseline > 0 && swapRate > baseline;
   const extraAttendants = observed
@@ -279,17 +255,19 @@ export const surgeResponsePlan = (alert: PlannableAlert): SurgeResponsePlan => {
 
 // --- FAULT_PATTERN
 
+/** Where a fault identifier may be, the rule's own field first, then older alerts' names for it. */
 const FAULT_KEYS = ['faultId', 'faultPattern', 'fault', 'faultPatterns'] as const;
 const ESCALATE_AFTER_MINUTES: Record<Severity, number> = { LOW: 240, MEDIUM: 120, HIGH: 60, CRITICAL: 30 };
 
-const faultIdsOf = (value: unknown): string[] => {
-  const values = Array.isArray(value) ? value : [value];
-  return values.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
-};
-
 /** The fault to diagnose first, then any others the alert saw (distinct, in the alert's order). */
 const faultsOf = (alert: PlannableAlert): string[] => {
-  const found = FAULT_KEYS.flatMap((key) => faultIdsOf(lookup(alert, 'observed', key)));
+  const observed = observedOf('FAULT_PATTERN', alert.metadata);
+  const found = [
+    observed.faultId,
+    observed.faultPattern,
+    observed.fault,
+    ...(observed.faultPatterns ?? []),
+  ].filter((fault): fault is string => fault !== undefined);
   return [...new Set(found)];
 };
 

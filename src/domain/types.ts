@@ -1,13 +1,16 @@
 /** The records of seed 003 (the schema of record), with the closed unions it names. */
 
-export const ALERT_TYPES = ['LOW_INVENTORY', 'CHARGER_DOWN', 'HIGH_DEMAND', 'FAULT_PATTERN'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
+import { SEVERITIES, type Severity } from './alert-vocabulary';
 
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const ALERT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export type { Alert, RemediationOutcome } from './alert';
+export {
+  ALERT_STATUSES,
+  ALERT_TYPES,
+  type AlertStatus,
+  type AlertType,
+  SEVERITIES,
+  type Severity,
+} from './alert-vocabulary';
 
 export const CHARGER_HEALTHS = ['healthy', 'degraded', 'down'] as const;
 export type ChargerHealth = (typeof CHARGER_HEALTHS)[number];
@@ -16,6 +19,9 @@ export const AUDIT_ACTION_TYPES = [
   'ALERT_CREATED',
   'ALERT_APPROVED',
   'ALERT_REJECTED',
+  'ALERT_SEVERITY_RAISED',
+  'ALERT_RESOLVED',
+  'ALERT_ESCALATED',
   'STEP_FUNCTION_STARTED',
   'SNS_NOTIFICATION_SENT',
   'STEP_FUNCTION_SUCCEEDED',
@@ -43,43 +49,6 @@ export interface Metric {
   faultPatterns: string[];
   /** Epoch seconds; DynamoDB TTL (writers set now + 30 days). */
   ttl?: number;
-}
-
-/** The outcome the remediation workflow records on the alert. */
-export interface RemediationOutcome {
-  status: 'SUCCEEDED' | 'FAILED';
-  plan?: Record<string, unknown>;
-  error?: string;
-  cause?: string;
-  completedAt?: string;
-}
-
-/** An alert raised by the rule engine (alerts table). */
-export interface Alert {
-  alertId: string;
-  stationId: string;
-  alertType: AlertType;
-  severity: Severity;
-  status: AlertStatus;
-  title: string;
-  description: string;
-  recommendedAction: string;
-  /** Event time of the triggering metric, epoch ms (so replays are deterministic). */
-  createdAt: number;
-  /** Wall-clock time of the last write, epoch ms. */
-  updatedAt: number;
-  /** Triggers merged into this open alert, the first included. */
-  occurrences: number;
-  /** Event time of the newest trigger merged into this alert, epoch ms. */
-  lastSeenAt: number;
-  approvedAt?: number;
-  approvedBy?: string;
-  rejectedAt?: number;
-  rejectedBy?: string;
-  rejectionReason?: string;
-  stepFunctionExecutionArn?: string;
-  remediation?: RemediationOutcome;
-  metadata: Record<string, unknown>;
 }
 
 /** One step of an alert's audit trail (audit table). */

@@ -1,5 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AlertNotPendingError, DomainError, ValidationError } from '../domain/errors';
+import {
+  AlertAlreadyResolvedError,
+  AlertNotPendingError,
+  DomainError,
+  ValidationError,
+} from '../domain/errors';
 import { UnauthorizedError } from './errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -16,7 +21,15 @@ export const errorResponse = (error: unknown): HttpResponse => {
     return json(400, { error: error.code, message: error.message, errors: error.issues });
   }
   if (error instanceof AlertNotPendingError) {
-    return json(409, { error: error.code, message: error.message, currentStatus: error.currentStatus });
+    return json(409, {
+      error: error.code,
+      message: error.message,
+      currentStatus: error.currentStatus,
+      ...(error.resolvedAt === undefined ? {} : { resolvedAt: error.resolvedAt }),
+    });
+  }
+  if (error instanceof AlertAlreadyResolvedError) {
+    return json(409, { error: error.code, message: error.message, resolvedAt: error.resolvedAt });
   }
   if (error instanceof DomainError)
     return json(error.httpStatus, { error: error.code, message: error.message });

@@ -1,4 +1,4 @@
-import { clockTime, paint, severityText } from '../cli/present';
+import { clockTime, paint, severityText } from './present';
 
 /**
  * The live flow of the local runtime, one readable line per step, rendered from the handlers' own

@@ -29,6 +29,7 @@ import {
 import { functionEnvironment, resolveLocal } from './local-resources';
 import { createNotificationSink, type Notification } from './notification-sink';
 import { assertPortFree, claimDataFolder, runtimeFileOf } from './runtime-file';
+import { schedulesOf, startSchedules } from './schedules';
 import {
   loadServiceDefinition,
   type ServiceDefinition,
@@ -191,6 +192,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
+
+    // Scheduled functions (serverless.yml `schedule` events) on their own period, with the same handler.
+    stops.push(
+      startSchedules(
+        schedulesOf(definition),
+        (name, event) => {
+          const fn = functions.get(name);
+          if (!fn) throw new Error(`no local function ${name}`);
+          return fn(event);
+        },
+        (functionName, error) => options.logger.error('scheduled run failed', { functionName, error }),
+      ),
+    );
 
     const issuer = await LocalTokenIssuer.create({ audience: jwtAudiencesOf(definition) });
     let ready = false;

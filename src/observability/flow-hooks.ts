@@ -2,6 +2,7 @@ import type { Alert } from '../domain/types';
 import type { DispatchBatchHooks } from '../streams/dispatch-batch';
 import type { EvaluateBatchHooks } from '../streams/evaluate-batch';
 import type { RecordedOutcome } from '../use-cases/record-workflow-outcome';
+import type { SweepOutcome } from '../use-cases/sweep-alerts';
 import {
   countAlert,
   countDecision,
@@ -35,6 +36,9 @@ export const evaluateHooks: Required<EvaluateBatchHooks> = {
         occurrences: outcome.occurrences,
       });
     }
+  },
+  onCleared: (outcome, sequenceNumber) => {
+    if (outcome.kind === 'resolved') alertResolved(outcome.alert, { sequenceNumber });
   },
   onRecordFailed: (sequenceNumber, stationId, error) =>
     logger.error('stream record failed', { sequenceNumber, stationId, error }),
@@ -90,6 +94,28 @@ export const alertDecided = (alert: Alert, approving: boolean, actor: string, la
     stationId: alert.stationId,
     actor,
   });
+};
+
+/** An incident ended: its condition cleared (the evaluator) or an operator resolved it by hand. */
+const alertResolved = (alert: Alert, context: { sequenceNumber?: string; actor?: string }): void =>
+  logger.info('alert resolved', {
+    alertId: alert.alertId,
+    stationId: alert.stationId,
+    alertType: alert.alertType,
+    severity: alert.severity,
+    status: alert.status,
+    resolvedAt: alert.resolvedAt,
+    ...context,
+  });
+
+/** POST /alerts/{id}/resolve ended an incident. */
+export const alertResolvedByHand = (alert: Alert, actor: string): void => alertResolved(alert, { actor });
+
+/** The scheduled sweep: each escalation it wrote, then what it looked at. */
+export const deadlinesSwept = (outcome: SweepOutcome): void => {
+  for (const { alertId, stationId, alertType, severity, level } of outcome.escalated)
+    logger.info('alert escalated', { alertId, stationId, alertType, severity, escalationLevel: level });
+  logger.info('deadlines swept', { overdue: outcome.overdue, escalated: outcome.escalated.length });
 };
 
 /** A workflow's terminal status reached the audit trail (counted only the first time). */

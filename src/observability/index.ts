@@ -4,6 +4,8 @@ export type { CorrelationKeys } from './correlation';
 export { loggerFor, withCorrelation } from './correlation';
 export {
   alertDecided,
+  alertResolvedByHand,
+  deadlinesSwept,
   dispatchHooks,
   evaluateHooks,
   readingsAccepted,

@@ -1,4 +1,12 @@
 export { chargerDownRule } from './charger-down';
+export {
+  CLEARABLE_TYPES,
+  CLEARING_MIN_READINGS,
+  clearedTypes,
+  clearingPeriodMs,
+  type FiringTypes,
+  historyLookbackMs,
+} from './clearing';
 export { evaluateWindow, RULES } from './evaluate-window';
 export { faultPatternRule } from './fault-pattern';
 export { highDemandRule } from './high-demand';

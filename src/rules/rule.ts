@@ -1,5 +1,6 @@
 import type { AlertCandidate } from '../domain/ports';
-import type { AlertType, Metric, Severity } from '../domain/types';
+import type { RuledAlertType, RuleMetadata } from '../domain/rule-metadata';
+import type { Metric, Severity } from '../domain/types';
 import type { RuleThresholds } from './thresholds';
 
 /**
@@ -13,13 +14,7 @@ export type Rule = (
 ) => AlertCandidate | undefined;
 
 /** The metadata every candidate carries, so an operator can see why it fired without the raw metrics. */
-export type RuleMetadata = {
-  /** Only the thresholds the rule compared against. */
-  thresholds: Record<string, number>;
-  observed: Record<string, unknown>;
-  /** Event times of the records that made the rule fire, ascending. */
-  triggeringTimestamps: number[];
-};
+export type { RuleMetadata } from '../domain/rule-metadata';
 
 export interface CandidateText {
   title: string;
@@ -27,12 +22,12 @@ export interface CandidateText {
   recommendedAction: string;
 }
 
-export const candidate = (
+export const candidate = <T extends RuledAlertType>(
   evaluated: Metric,
-  alertType: AlertType,
+  alertType: T,
   severity: Severity,
   text: CandidateText,
-  metadata: RuleMetadata,
+  metadata: RuleMetadata<T>,
 ): AlertCandidate => ({
   stationId: evaluated.stationId,
   alertType,
@@ -41,7 +36,7 @@ export const candidate = (
   description: text.description,
   recommendedAction: text.recommendedAction,
   triggeredAt: evaluated.timestamp,
-  metadata,
+  metadata: { ...metadata },
 });
 
 export const timestampsOf = (records: readonly Metric[]): number[] =>

@@ -33,14 +33,22 @@ export interface FaultPatternThresholds {
   readonly criticalRecords: number;
 }
 
+/**
+ * How an open incident of a rule clears: its readings must not meet the rule for `periodMs` (event time;
+ * a rule window when absent), over at least CLEARING_MIN_READINGS readings.
+ */
+export interface ClearingThresholds {
+  readonly clearingPeriodMs?: number;
+}
+
 /** Every number the rules compare against; a stage overrides any subset (see parseThresholdOverrides). */
 export interface RuleThresholds {
   /** Length of the window that ends at the evaluated record, ms. */
   readonly windowMs: number;
-  readonly lowInventory: LowInventoryThresholds;
-  readonly chargerDown: ChargerDownThresholds;
-  readonly highDemand: HighDemandThresholds;
-  readonly faultPattern: FaultPatternThresholds;
+  readonly lowInventory: LowInventoryThresholds & ClearingThresholds;
+  readonly chargerDown: ChargerDownThresholds & ClearingThresholds;
+  readonly highDemand: HighDemandThresholds & ClearingThresholds;
+  readonly faultPattern: FaultPatternThresholds & ClearingThresholds;
 }
 
 export const DEFAULT_THRESHOLDS: RuleThresholds = Object.freeze({
@@ -67,8 +75,10 @@ const number = () => z.number({ error: 'must be a number' });
 const nonNegative = () => number().min(0, { error: 'must not be negative' });
 const positiveCount = () =>
   number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
+const clearingPeriod = () =>
+  number().int({ error: 'must be a whole number of milliseconds' }).positive({ error: 'must be positive' });
 const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, { error: 'must be an object' }).partial();
+  z.strictObject({ ...shape, clearingPeriodMs: clearingPeriod() }, { error: 'must be an object' }).partial();
 
 // Strict objects: a misspelt key would otherwise be dropped silently and the default would stay live.
 const overrideSchema = z

@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { parseStoredMetric } from '../domain/metric-schema';
-import type { AlertCandidate, RaiseOutcome } from '../domain/ports';
+import type { AlertCandidate, IncidentEnd, RaiseOutcome } from '../domain/ports';
 import type { Metric } from '../domain/types';
 import {
   type EvaluateDeps,
@@ -14,6 +14,8 @@ import { isTimeWindowEvent } from './time-window-event';
 
 export interface EvaluateBatchHooks {
   onAlert?(outcome: RaiseOutcome, candidate: AlertCandidate, sequenceNumber: string): void;
+  /** An open incident's condition cleared at this record (`none`: nothing was open, nothing changed). */
+  onCleared?(outcome: IncidentEnd, sequenceNumber: string): void;
   onRecordFailed?(sequenceNumber: string, stationId: string | undefined, error: unknown): void;
   onCounts?(counts: { processed: number; skipped: number; failed: number }): void;
   /** The window state was not the one this instance returned last in the same window (see ShardHistory). */
@@ -124,8 +126,9 @@ export const evaluateBatch = async (
         result = { evaluated: [], failure: { sequenceNumber: records[0]?.sequenceNumber ?? '', error } };
       }
       processed += result.evaluated.length;
-      for (const { sequenceNumber, outcomes } of result.evaluated) {
+      for (const { sequenceNumber, outcomes, cleared } of result.evaluated) {
         for (const { outcome, candidate } of outcomes) hooks.onAlert?.(outcome, candidate, sequenceNumber);
+        for (const { outcome } of cleared ?? []) hooks.onCleared?.(outcome, sequenceNumber);
       }
       if (result.failure) {
         const { sequenceNumber, error } = result.failure;

@@ -42,6 +42,34 @@ export const rejectAlert = (
   });
 };
 
+const resolutionSchema = z.object({
+  reason: z
+    .string({ error: 'is required and must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(1000, 'must be at most 1000 characters'),
+});
+
+/**
+ * Ends an alert's incident by hand (POST /alerts/{id}/resolve), as `actor`, with a reason of 1..1000
+ * characters. Throws ValidationError (400), AlertNotFoundError (404), AlertAlreadyResolvedError (409).
+ */
+export const resolveAlert = (
+  alertId: string,
+  body: unknown,
+  actor: string,
+  deps: DecideDeps,
+): Promise<Alert> => {
+  const parsed = resolutionSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    throw new ValidationError(
+      'invalid resolution',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'reason', message: i.message })),
+    );
+  }
+  return deps.alerts.resolve(alertId, { by: actor, at: deps.clock.now(), reason: parsed.data.reason });
+};
+
 /** Time from the alert's creation to its decision, for DecisionLatency. */
 export const decisionLatencyMs = (alert: Alert): number | undefined => {
   const decidedAt = alert.approvedAt ?? alert.rejectedAt;

@@ -1,9 +1,11 @@
 import { auditTaskIdFor, failedAttemptTaskIdFor } from '../domain/ids';
+import { SYSTEM_USER } from '../domain/lifecycle';
 import type {
   AlertNotifier,
   AlertStore,
   AuditStore,
   Clock,
+  EscalationNotifier,
   Once,
   RemediationWorkflow,
 } from '../domain/ports';
@@ -12,6 +14,7 @@ import {
   AUDIT_TTL_DAYS,
   type AuditActionType,
   type AuditEvent,
+  severityRank,
   ttlAfterDays,
 } from '../domain/types';
 import { isGuardImage, parseAlertImage } from './alert-image';
@@ -29,11 +32,12 @@ export interface DispatchDeps {
   audit: Pick<AuditStore, 'append'>;
   workflow: RemediationWorkflow;
   notifier: AlertNotifier;
+  escalations: EscalationNotifier;
   clock: Clock;
   once: Once;
 }
 
-export type Transition = 'created' | 'approved' | 'rejected';
+export type Transition = 'created' | 'approved' | 'rejected' | 'severity-raised' | 'resolved' | 'escalated';
 
 export type SkipReason = 'removed' | 'not-an-alert' | 'no-transition';
 
@@ -57,7 +61,6 @@ export class MissingOldImageError extends Error {
   }
 }
 
-const SYSTEM_USER = 'system';
 // An approval or rejection always names its operator; should one not, the trail still gets its row.
 const UNKNOWN_USER = 'unknown';
 
@@ -84,12 +87,16 @@ class StepRunner {
     private readonly deps: DispatchDeps,
   ) {}
 
-  async run(actionType: AuditActionType, step: () => Promise<StepResult>): Promise<void> {
+  async run(
+    actionType: AuditActionType,
+    step: () => Promise<StepResult>,
+    occurrence?: string,
+  ): Promise<void> {
     let wrote: boolean;
     try {
       const result = await step();
       wrote = await this.deps.audit.append(
-        this.event(auditTaskIdFor(this.alertId, actionType), actionType, result),
+        this.event(auditTaskIdFor(this.alertId, actionType, occurrence), actionType, result),
       );
     } catch (error) {
       await this.recordFailure(actionType, error);
@@ -170,19 +177,76 @@ const approved = async (alert: Alert, steps: StepRunner, deps: DispatchDeps): Pr
   });
 };
 
+const severityRaised = (alert: Alert, before: Alert | undefined, steps: StepRunner): Promise<void> =>
+  steps.run(
+    'ALERT_SEVERITY_RAISED',
+    async () => ({
+      userId: SYSTEM_USER,
+      details: {
+        from: before?.severity,
+        to: alert.severity,
+        // The reading that raised it: the newest trigger merged (the merge precedes the raise).
+        triggeringReading: { stationId: alert.stationId, timestamp: alert.lastSeenAt },
+      },
+    }),
+    // Severity only rises, so each severity is reached at most once.
+    alert.severity,
+  );
+
+const resolved = (alert: Alert, steps: StepRunner): Promise<void> =>
+  steps.run('ALERT_RESOLVED', async () => ({
+    userId: alert.resolvedBy ?? SYSTEM_USER,
+    details: {
+      resolvedAt: alert.resolvedAt,
+      resolvedBy: alert.resolvedBy,
+      status: alert.status,
+      ...(alert.resolutionReason === undefined ? {} : { reason: alert.resolutionReason }),
+    },
+  }));
+
+const escalated = async (alert: Alert, steps: StepRunner, deps: DispatchDeps): Promise<void> => {
+  const level = alert.escalationLevel ?? 0;
+  await steps.run(
+    'ALERT_ESCALATED',
+    async () => {
+      // Like the approval's notification: `once` keeps a retried or replayed escalation to one message.
+      const { messageId, topicArn } = await deps.once(`escalate:${alert.alertId}:${level}`, () =>
+        deps.escalations.publishEscalation(alert, level),
+      );
+      return { userId: SYSTEM_USER, details: { level, deadlineAt: alert.deadlineAt, messageId, topicArn } };
+    },
+    String(level),
+  );
+};
+
+/** Each write of the alerts table makes at most one of these changes. */
 const transitionOf = (change: AlertChange): Transition | undefined => {
   if (change.eventName === 'INSERT') return 'created';
-  if (!change.oldImage) throw new MissingOldImageError(change.sequenceNumber);
-  if (change.oldImage.status !== 'PENDING') return undefined;
-  if (change.newImage?.status === 'APPROVED') return 'approved';
-  if (change.newImage?.status === 'REJECTED') return 'rejected';
+  const before = change.oldImage;
+  const after = change.newImage ?? {};
+  if (!before) throw new MissingOldImageError(change.sequenceNumber);
+  if (before.status === 'PENDING' && after.status === 'APPROVED') return 'approved';
+  if (before.status === 'PENDING' && after.status === 'REJECTED') return 'rejected';
+  if (before.resolvedAt === undefined && after.resolvedAt !== undefined) return 'resolved';
+  const levelBefore = typeof before.escalationLevel === 'number' ? before.escalationLevel : 0;
+  const levelAfter = typeof after.escalationLevel === 'number' ? after.escalationLevel : 0;
+  if (levelAfter > levelBefore) return 'escalated';
+  const isSeverity = (value: unknown): value is Alert['severity'] =>
+    typeof value === 'string' && ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(value);
+  if (
+    isSeverity(before.severity) &&
+    isSeverity(after.severity) &&
+    severityRank(after.severity) > severityRank(before.severity)
+  )
+    return 'severity-raised';
   return undefined;
 };
 
 /**
- * Turns one change of the alerts table into its side effects: the audit trail of creation and decision,
- * and for an approval the remediation workflow and the notification. Other changes (merged triggers,
- * the execution ARN, the remediation outcome) call for nothing.
+ * Turns one change of the alerts table into its side effects: the audit trail of creation, decision,
+ * severity raise, resolve and escalation; for an approval the remediation workflow and the notification;
+ * for an escalation the escalation topic. Other changes (merged triggers, the execution ARN, the
+ * remediation outcome) call for nothing.
  * Safe to call again for the same change: done steps are no-ops, so a retry finishes what failed.
  */
 export const dispatchAlertChange = async (
@@ -201,7 +265,10 @@ export const dispatchAlertChange = async (
   const steps = new StepRunner(alert.alertId, change.sequenceNumber, deps);
   if (transition === 'created') await created(alert, steps);
   else if (transition === 'rejected') await rejected(alert, steps);
-  else await approved(alert, steps, deps);
+  else if (transition === 'approved') await approved(alert, steps, deps);
+  else if (transition === 'resolved') await resolved(alert, steps);
+  else if (transition === 'escalated') await escalated(alert, steps, deps);
+  else await severityRaised(alert, change.oldImage ? parseAlertImage(change.oldImage) : undefined, steps);
 
   return {
     kind: 'dispatched',

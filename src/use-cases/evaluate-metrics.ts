@@ -1,7 +1,15 @@
 import { alertIdFor } from '../domain/ids';
-import type { AlertCandidate, AlertStore, Clock, MetricStore, RaiseOutcome } from '../domain/ports';
+import type {
+  AlertCandidate,
+  AlertStore,
+  Clock,
+  IncidentEnd,
+  MetricStore,
+  RaiseOutcome,
+} from '../domain/ports';
+import type { RuledAlertType } from '../domain/rule-metadata';
 import type { Metric } from '../domain/types';
-import { evaluateWindow, type RuleThresholds, windowFor } from '../rules';
+import { clearedTypes, evaluateWindow, historyLookbackMs, type RuleThresholds, windowFor } from '../rules';
 
 export interface EvaluateDeps {
   metrics: MetricStore;
@@ -20,6 +28,8 @@ export interface RecordEvaluation {
   sequenceNumber: string;
   /** What each rule that fired proposed, and what the alert store made of it. */
   outcomes: { candidate: AlertCandidate; outcome: RaiseOutcome }[];
+  /** The incidents whose condition cleared at this reading, and what the alert store made of it. */
+  cleared?: { alertType: RuledAlertType; outcome: IncidentEnd }[];
 }
 
 /** A station's readings with afterTs < timestamp <= toTs (more is fine: the window selects), ascending. */
@@ -44,25 +54,46 @@ export const evaluateStation = async (
 ): Promise<StationEvaluation> => {
   if (records.length === 0) return { evaluated: [] };
   const { windowMs } = deps.thresholds;
+  // Clearing judges older readings too, each on its own window (src/rules/clearing.ts).
+  const lookbackMs = historyLookbackMs(deps.thresholds);
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
   for (const { metric } of records) {
-    from = Math.min(from, metric.timestamp - windowMs);
+    from = Math.min(from, metric.timestamp - lookbackMs);
     to = Math.max(to, metric.timestamp);
   }
   // A failed read fails every record of the station: nothing was evaluated yet.
   const history = await read(stationId, from, to);
+  // Each reading is judged once per batch, whether as a record or as an older reading a clearing looks at.
+  const judged = new Map<number, AlertCandidate[]>();
+  const candidatesOf = (reading: Metric): AlertCandidate[] => {
+    let found = judged.get(reading.timestamp);
+    if (!found) {
+      found = evaluateWindow(windowFor(history, reading, windowMs), reading, deps.thresholds);
+      judged.set(reading.timestamp, found);
+    }
+    return found;
+  };
+  const fires = (reading: Metric): ReadonlySet<string> =>
+    new Set(candidatesOf(reading).map((candidate) => candidate.alertType));
 
   const evaluated: RecordEvaluation[] = [];
   for (const { sequenceNumber, metric } of records) {
     try {
-      const window = windowFor(history, metric, windowMs);
+      judged.delete(metric.timestamp); // a MODIFY may have changed the reading: judge the streamed image
       const outcomes: RecordEvaluation['outcomes'] = [];
-      for (const candidate of evaluateWindow(window, metric, deps.thresholds)) {
+      for (const candidate of candidatesOf(metric)) {
         const alertId = alertIdFor(stationId, candidate.alertType, candidate.triggeredAt);
         outcomes.push({ candidate, outcome: await deps.alerts.raise(candidate, alertId, deps.clock.now()) });
       }
-      evaluated.push({ sequenceNumber, outcomes });
+      const cleared: NonNullable<RecordEvaluation['cleared']> = [];
+      for (const alertType of clearedTypes(history, metric, fires, deps.thresholds)) {
+        cleared.push({
+          alertType,
+          outcome: await deps.alerts.endIncident(stationId, alertType, metric.timestamp, deps.clock.now()),
+        });
+      }
+      evaluated.push({ sequenceNumber, outcomes, ...(cleared.length > 0 ? { cleared } : {}) });
     } catch (error) {
       return { evaluated, failure: { sequenceNumber, error } };
     }

@@ -496,3 +496,37 @@ describe('racing decisions', () => {
     expect(types.filter((t) => t === 'ALERT_APPROVED' || t === 'ALERT_REJECTED')).toEqual([decision]);
   });
 });
+
+describe('POST /alerts/{alertId}/resolve', () => {
+  it('ends the incident by hand as the token subject; a reason is required; a second resolve and a decision answer 409', async () => {
+    const [station] = await seedAlerts(api, ['API-ST-RESOLVE']);
+    const alert = station?.lowInventory as Alert;
+    const noReason = await api.post<ErrorBody>(`/alerts/${alert.alertId}/resolve`, operator, '{}');
+    expect(noReason.status).toBe(400);
+    expect(pathsOf(noReason.body)).toEqual(['reason']);
+    expect((await api.get<Alert>(`/alerts/${alert.alertId}`, operator)).body.status).toBe('PENDING');
+
+    const reply = await api.post<Alert>(
+      `/alerts/${alert.alertId}/resolve`,
+      operator,
+      '{"reason":"fixed on site","resolvedBy":"mallory"}',
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      status: 'RESOLVED',
+      resolvedBy: 'operator-alice',
+      resolutionReason: 'fixed on site',
+    });
+    const again = await api.post<ErrorBody>(`/alerts/${alert.alertId}/resolve`, operator, '{"reason":"x"}');
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: 'ALERT_ALREADY_RESOLVED', resolvedAt: reply.body.resolvedAt });
+    const approve = await api.post<ErrorBody>(`/alerts/${alert.alertId}/approve`, operator);
+    expect(approve.status).toBe(409);
+    expect(approve.body).toMatchObject({ currentStatus: 'RESOLVED', resolvedAt: reply.body.resolvedAt });
+    expect(
+      (await api.post<ErrorBody>(`/alerts/${UNKNOWN_ID}/resolve`, operator, '{"reason":"x"}')).status,
+    ).toBe(404);
+    const trail = await api.waitForTrail(operator, alert.alertId, ['ALERT_CREATED', 'ALERT_RESOLVED']);
+    expect(trail.find((s) => s.actionType === 'ALERT_RESOLVED')?.userId).toBe('operator-alice');
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUser } from '../../src/cli/api-client';
-import { localTime } from '../../src/cli/present';
 import type { Alert, AuditEvent } from '../../src/domain/types';
+import { localTime } from '../../src/local/present';
 import { LocalApi, type Page, type SeededStation, seedAlerts } from './support/api';
 import { linesOf, runCli } from './support/cli';
 import { type E2eRuntime, startE2eRuntime } from './support/runtime';

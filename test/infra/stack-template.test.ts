@@ -101,7 +101,7 @@ describe('the packaged stack: functions', () => {
       expect(roles.has(role), `${id} shares a role`).toBe(false);
       roles.add(role);
     }
-    expect(functions().length).toBe(7);
+    expect(functions().length).toBe(8);
   });
 
   it('wires the stream consumers with partial batch failures, bisect, bounded retries and a DLQ', () => {
@@ -153,7 +153,8 @@ describe('the packaged stack: least privilege', () => {
   const DATA_ACTIONS: Record<string, string[]> = {
     IngestMetricsRole: ['dynamodb:BatchWriteItem'],
     QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query'],
-    DecideAlertRole: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    DecideAlertRole: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    SweepAlertsRole: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     PlanRemediationRole: [],
     RecordWorkflowOutcomeRole: ['dynamodb:PutItem', 'sqs:SendMessage'],
   };

@@ -1,12 +1,6 @@
-import {
-  ALERT_STATUSES,
-  ALERT_TYPES,
-  type Alert,
-  type AlertType,
-  type RemediationOutcome,
-  SEVERITIES,
-} from '../../domain/types';
-import { fieldReader, type Item } from './item-fields';
+import { type Alert, alertSchema } from '../../domain/alert';
+import type { AlertType } from '../../domain/types';
+import { type Item, MalformedItemError } from './item-fields';
 
 /**
  * The alerts table holds two kinds of rows: alerts (the Alert record itself, attribute for attribute)
@@ -46,53 +40,16 @@ export const isAlertItem = (item: Record<string, unknown> | undefined): boolean 
 
 export const alertToItem = (alert: Alert): Item => ({ ...alert });
 
-const remediationOf = (table: string, value: Record<string, unknown>): RemediationOutcome => {
-  const f = fieldReader(table, value);
-  const plan = f.optionalRecord('plan');
-  const error = f.optionalString('error');
-  const cause = f.optionalString('cause');
-  const completedAt = f.optionalString('completedAt');
-  return {
-    status: f.oneOf('status', ['SUCCEEDED', 'FAILED'] as const),
-    ...(plan === undefined ? {} : { plan }),
-    ...(error === undefined ? {} : { error }),
-    ...(cause === undefined ? {} : { cause }),
-    ...(completedAt === undefined ? {} : { completedAt }),
-  };
-};
-
-/** Optional attributes of an alert, copied only when present so the record carries no undefined keys. */
-const OPTIONAL_NUMBERS = ['approvedAt', 'rejectedAt'] as const;
-const OPTIONAL_STRINGS = ['approvedBy', 'rejectedBy', 'rejectionReason', 'stepFunctionExecutionArn'] as const;
-
+/** The stored row as an Alert (store-only attributes dropped); a row of another shape fails naming the field. */
 export const itemToAlert = (table: string, item: Item): Alert => {
-  const f = fieldReader(table, item);
-  const alert: Alert = {
-    alertId: f.string('alertId'),
-    stationId: f.string('stationId'),
-    alertType: f.oneOf('alertType', ALERT_TYPES),
-    severity: f.oneOf('severity', SEVERITIES),
-    status: f.oneOf('status', ALERT_STATUSES),
-    title: f.string('title'),
-    description: f.string('description'),
-    recommendedAction: f.string('recommendedAction'),
-    createdAt: f.number('createdAt'),
-    updatedAt: f.number('updatedAt'),
-    occurrences: f.number('occurrences'),
-    lastSeenAt: f.number('lastSeenAt'),
-    metadata: f.record('metadata'),
-  };
-  for (const name of OPTIONAL_NUMBERS) {
-    const value = f.optionalNumber(name);
-    if (value !== undefined) alert[name] = value;
-  }
-  for (const name of OPTIONAL_STRINGS) {
-    const value = f.optionalString(name);
-    if (value !== undefined) alert[name] = value;
-  }
-  const remediation = f.optionalRecord('remediation');
-  if (remediation !== undefined) alert.remediation = remediationOf(table, remediation);
-  return alert;
+  const parsed = alertSchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new MalformedItemError(
+    table,
+    issue?.path.map(String).join('.') || '(item)',
+    `valid (${issue?.message ?? 'invalid'})`,
+  );
 };
 
 /** The alerts among `items`, guards dropped. */

@@ -1,18 +1,23 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AlertAlreadyExistsError, AlertNotFoundError } from '../../domain/errors';
+import { type ApprovalDeadlines, DEFAULT_APPROVAL_DEADLINES } from '../../domain/lifecycle';
 import type {
   AlertCandidate,
   AlertQuery,
   AlertStore,
   Decision,
+  IncidentEnd,
+  ManualResolution,
   Page,
   RaiseOutcome,
 } from '../../domain/ports';
-import type { Alert } from '../../domain/types';
+import type { Alert, AlertType } from '../../domain/types';
 import { decideAlert, readAlert } from './alert-decide';
+import { escalateAlert, pendingPastDeadline } from './alert-escalate';
 import { alertToItem, isAlertItem } from './alert-item';
 import { listAlerts } from './alert-list';
 import { raiseAlert } from './alert-raise';
+import { endIncident, resolveAlert } from './alert-resolve';
 import type { AlertTable } from './alert-table';
 import { type RetryPolicy, retryPolicy } from './backoff';
 import { conditionFailure } from './sdk-errors';
@@ -22,6 +27,8 @@ export interface DynamoAlertStoreOptions {
   tableName: string;
   /** Retry of transaction conflicts in raise() and decide(); tests inject `sleep`. */
   retry?: Partial<RetryPolicy>;
+  /** Approval deadlines of new PENDING alerts (the defaults unless the stage overrides them). */
+  deadlines?: ApprovalDeadlines;
 }
 
 /** The alerts table: alerts, plus one guard row per open (stationId, alertType) (see alert-item.ts). */
@@ -34,6 +41,7 @@ export class DynamoAlertStore implements AlertStore {
       tableName: options.tableName,
       // Conflicts clear within a transaction's lifetime (milliseconds): short, many, jittered retries.
       retry: retryPolicy(options.retry, { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 500 }),
+      deadlines: options.deadlines ?? DEFAULT_APPROVAL_DEADLINES,
     };
   }
 
@@ -62,6 +70,22 @@ export class DynamoAlertStore implements AlertStore {
 
   decide(alertId: string, decision: Decision): Promise<Alert> {
     return decideAlert(this.table, alertId, decision);
+  }
+
+  resolve(alertId: string, resolution: ManualResolution): Promise<Alert> {
+    return resolveAlert(this.table, alertId, resolution);
+  }
+
+  endIncident(stationId: string, alertType: AlertType, clearedAt: number, now: number): Promise<IncidentEnd> {
+    return endIncident(this.table, stationId, alertType, clearedAt, now);
+  }
+
+  pendingPastDeadline(now: number): Promise<Alert[]> {
+    return pendingPastDeadline(this.table, now);
+  }
+
+  escalate(alertId: string, from: number, now: number): Promise<boolean> {
+    return escalateAlert(this.table, alertId, from, now);
   }
 
   raise(candidate: AlertCandidate, alertId: string, now: number): Promise<RaiseOutcome> {

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALERT_STATUSES } from '../../domain/types';
+import { localTime, renderTable, severityText, statusText } from '../../local/present';
 import { type AlertPage, type AlertView, reportFailures, tokenOption } from '../api-client';
 import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
 import { connectCommand } from '../connect';
-import { localTime, renderTable, severityText, statusText } from '../present';
 
 interface ApiCommandOptions extends CommonOptions {
   token?: string;
@@ -81,6 +81,18 @@ export const renderAlert = (alert: AlertView): string => {
         ? undefined
         : `${iso(alert.rejectedAt)} by ${alert.rejectedBy ?? '?'}: ${alert.rejectionReason ?? ''}`,
     ],
+    [
+      'deadline',
+      alert.status === 'PENDING' && alert.deadlineAt !== undefined ? iso(alert.deadlineAt) : undefined,
+    ],
+    ['escalation', alert.escalationLevel ? `level ${alert.escalationLevel}` : undefined],
+    [
+      'resolved',
+      alert.resolvedAt === undefined
+        ? undefined
+        : `${iso(alert.resolvedAt)} by ${alert.resolvedBy ?? '?'}${alert.resolutionReason ? `: ${alert.resolutionReason}` : ''}`,
+    ],
+    ['recovered in', timeToRecover(alert)],
     ['workflow', alert.stepFunctionExecutionArn],
     [
       'remediation',
@@ -116,6 +128,18 @@ export const renderDecision = (alert: AlertView): string =>
     ? `alert ${alert.alertId} APPROVED by ${alert.approvedBy ?? '?'} at ${iso(alert.approvedAt)}`
     : `alert ${alert.alertId} ${alert.status} by ${alert.rejectedBy ?? '?'} at ${iso(alert.rejectedAt)}: ${alert.rejectionReason ?? ''}`;
 
+/** One line saying how an incident ended. */
+export const renderResolution = (alert: AlertView): string =>
+  `alert ${alert.alertId} ${alert.status}: incident ended at ${iso(alert.resolvedAt)} by ${alert.resolvedBy ?? '?'}` +
+  (alert.resolutionReason ? `: ${alert.resolutionReason}` : '');
+
+/** Time to recover: from the approval to the end of the incident. */
+const timeToRecover = (alert: AlertView): string | undefined => {
+  if (alert.approvedAt === undefined || alert.resolvedAt === undefined) return undefined;
+  const minutes = Math.max(0, alert.resolvedAt - alert.approvedAt) / 60_000;
+  return minutes < 120 ? `${minutes.toFixed(1)} min` : `${(minutes / 60).toFixed(1)} h`;
+};
+
 /** A subcommand of `alerts`: its common options (--endpoint, --json, --token) are the group's. */
 const leaf = (name: string, description: string): Command =>
   new Command(name).description(description).configureHelp({ showGlobalOptions: true });
@@ -126,8 +150,8 @@ const connect = connectCommand;
 const jsonOf = (command: Command): { json: boolean } => ({ json: targetOf(command).json });
 
 /**
- * `ai-ops alerts list|show|approve|reject`: the alerts of the HTTP API at --endpoint. Approving and
- * rejecting act as the token's subject (the API reads the decider from the token, never from the body).
+ * `ai-ops alerts list|show|approve|reject|resolve`: the alerts of the HTTP API at --endpoint. Approving,
+ * rejecting and resolving act as the token's subject (the API reads the decider from the token, never from the body).
  */
 export const alertsCommand = (): Command =>
   subcommand('alerts', 'list, show, approve and reject alerts')
@@ -185,6 +209,18 @@ export const alertsCommand = (): Command =>
             const options = command.optsWithGlobals<RejectOptions>();
             const alert = await (await connect(command)).reject(alertId, options.reason);
             output(jsonOf(command), alert, () => renderDecision(alert));
+          }),
+        ),
+    )
+    .addCommand(
+      leaf('resolve', 'end an alert’s incident by hand, with a reason (any status but resolved)')
+        .argument('<alertId>')
+        .addOption(new Option('--reason <text>', 'why (1..1000 characters)').makeOptionMandatory())
+        .action(
+          reportFailures(async (alertId: string, _options: RejectOptions, command: Command) => {
+            const options = command.optsWithGlobals<RejectOptions>();
+            const alert = await (await connect(command)).resolve(alertId, options.reason);
+            output(options, alert, () => renderResolution(alert));
           }),
         ),
     );

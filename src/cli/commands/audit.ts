@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { localTime, renderTable, statusText } from '../../local/present';
 import { type AuditEventView, reportFailures, tokenOption } from '../api-client';
 import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
 import { connectCommand } from '../connect';
-import { localTime, renderTable, statusText } from '../present';
 
 interface AuditOptions extends CommonOptions {
   token?: string;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
 import { flowLineOf, idsOf, type LogLine } from '../../local/flow-console';
+import { clockTime, paint } from '../../local/present';
 import { type CommonOptions, subcommand, targetOf } from '../common-options';
 import { CliError } from '../errors';
-import { clockTime, paint } from '../present';
 
 interface LogsOptions extends CommonOptions {
   alert?: string;

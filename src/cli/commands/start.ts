@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { zoneName } from '../../local/present';
 import { reportFailures } from '../api-client';
 import { type CommonOptions, optionsOf, subcommand } from '../common-options';
 import { CliError } from '../errors';
-import { zoneName } from '../present';
 import { DEFAULT_DATA_FOLDER, resolveTarget } from '../target';
 
 interface StartOptions extends CommonOptions {

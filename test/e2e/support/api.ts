@@ -8,6 +8,7 @@ export interface ErrorBody {
   message: string;
   errors?: { path: string; message: string; index?: number }[];
   currentStatus?: string;
+  resolvedAt?: number;
 }
 
 export interface Page {

@@ -69,6 +69,8 @@ describe('DynamoAlertStore raise', () => {
       lastSeenAt: T0,
       updatedAt: NOW,
       occurrences: 1,
+      // HIGH: one hour to decide from the trigger.
+      deadlineAt: T0 + 60 * 60_000,
       metadata: candidate.metadata,
     };
     expect(outcome).toEqual({ kind: 'created', alert: expected });
@@ -185,15 +187,45 @@ describe('DynamoAlertStore raise', () => {
     expect(await store.get(idOf(first))).toEqual(before);
   });
 
-  it('opens a new alert for a trigger after the open one was decided', async () => {
+  it.each([
+    ['approved', { kind: 'approve', by: 'ops', at: NOW }],
+    ['rejected', { kind: 'reject', by: 'ops', at: NOW, reason: 'technician already on site' }],
+  ] as const)(
+    'merges later triggers into the %s alert: a decision opens no second alert',
+    async (_name, decision) => {
+      const stationId = station();
+      const first = candidateAt(T0, { stationId });
+      await raise(first);
+      await store.decide(idOf(first), decision);
+      for (let i = 1; i <= 3; i++) {
+        expect(await raise(candidateAt(T0 + i * 60_000, { stationId }))).toMatchObject({
+          kind: 'merged',
+          alertId: idOf(first),
+          occurrences: i + 1,
+        });
+      }
+      const all = await alertsOf(stationId, first.alertType);
+      expect(all.map((a) => [a.alertId, a.occurrences])).toEqual([[idOf(first), 4]]);
+      expect((await guardOf(stationId, first.alertType))?.openAlertId).toBe(idOf(first));
+    },
+  );
+
+  it('opens a new alert for the first trigger after the incident ended, and none for a replay of an older one', async () => {
     const stationId = station();
     const first = candidateAt(T0, { stationId });
     await raise(first);
+    await raise(candidateAt(T0 + 60_000, { stationId }));
     await store.decide(idOf(first), { kind: 'approve', by: 'ops', at: NOW });
-    expect(await guardOf(stationId, first.alertType)).toBeUndefined();
-    const next = candidateAt(T0 + 60_000, { stationId });
-    const outcome = await raise(next);
-    expect(outcome.kind).toBe('created');
+    const ended = await store.endIncident(stationId, first.alertType, T0 + 10 * 60_000, NOW);
+    expect(ended).toMatchObject({
+      kind: 'resolved',
+      alert: { status: 'APPROVED', resolvedAt: T0 + 600_000 },
+    });
+    // Replays of triggers that belonged to the ended incident open nothing.
+    expect(await raise(first)).toEqual({ kind: 'unchanged', alertId: idOf(first) });
+    expect((await raise(candidateAt(T0 + 60_000, { stationId }))).kind).toBe('unchanged');
+    const next = candidateAt(T0 + 11 * 60_000, { stationId });
+    expect((await raise(next)).kind).toBe('created');
     expect((await guardOf(stationId, first.alertType))?.openAlertId).toBe(idOf(next));
     const statuses = (await alertsOf(stationId, first.alertType)).map((a) => [a.alertId, a.status]);
     expect(statuses).toEqual([
@@ -202,18 +234,18 @@ describe('DynamoAlertStore raise', () => {
     ]);
   });
 
-  it('replaces a stale guard whose alert was decided behind its back', async () => {
+  it('lets go of a guard whose incident ended behind its back', async () => {
     const stationId = station();
     const first = candidateAt(T0, { stationId });
     await raise(first);
-    // A decision that did not free the guard (as if it raced this raise between its reads).
+    // An end written around the store (the guard still names the alert).
     await t.doc.send(
       new UpdateCommand({
         TableName: t.names.alerts,
         Key: { alertId: idOf(first) },
-        UpdateExpression: 'SET #s = :s',
+        UpdateExpression: 'SET #s = :s, resolvedAt = :at',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': 'REJECTED' },
+        ExpressionAttributeValues: { ':s': 'RESOLVED', ':at': T0 + 1 },
       }),
     );
     const next = candidateAt(T0 + 1, { stationId });
@@ -263,7 +295,7 @@ describe('DynamoAlertStore raise', () => {
     }
   });
 
-  it('keeps at most one PENDING alert while a decision races new triggers', async () => {
+  it('keeps one alert per incident while a decision races new triggers', async () => {
     const stationId = station();
     const first = candidateAt(T0, { stationId });
     await raise(first);
@@ -275,11 +307,14 @@ describe('DynamoAlertStore raise', () => {
     expect(decision).toMatchObject({ status: 'APPROVED' });
     const all = await alertsOf(stationId, first.alertType);
     const pending = all.filter((a) => a.status === 'PENDING');
-    const createdCount = outcomes.filter((o) => (o as RaiseOutcome).kind === 'created').length;
-    expect(createdCount).toBeLessThanOrEqual(1);
-    expect(pending).toHaveLength(createdCount);
-    if (pending[0]) expect((await guardOf(stationId, first.alertType))?.openAlertId).toBe(pending[0].alertId);
-    else expect(await guardOf(stationId, first.alertType)).toBeUndefined();
+    expect(outcomes.filter((o) => (o as RaiseOutcome).kind === 'created')).toHaveLength(0);
+    expect(pending).toHaveLength(0);
+    const merged = outcomes.filter((o) => (o as RaiseOutcome).kind === 'merged').length;
+    expect(merged).toBeGreaterThan(0);
+    expect(all.map((a) => [a.alertId, a.status, a.occurrences])).toEqual([
+      [idOf(first), 'APPROVED', 1 + merged],
+    ]);
+    expect((await guardOf(stationId, first.alertType))?.openAlertId).toBe(idOf(first));
   });
 
   it('retries the create transaction after a conflict, with backoff', async () => {

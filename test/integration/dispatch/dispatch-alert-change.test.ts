@@ -123,6 +123,7 @@ beforeAll(async () => {
     IDEMPOTENCY_TABLE: t.names.idempotency,
     STATE_MACHINE_ARN,
     ALERTS_TOPIC_ARN: TOPIC_ARN,
+    ESCALATION_TOPIC_ARN: `${TOPIC_ARN}-escalations`,
   });
   resetConfig();
   ({ handler } = await import('../../../handlers/dispatch-alert-change'));

@@ -2,6 +2,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertIdFor } from '../../../src/domain/ids';
 import type { Metric } from '../../../src/domain/types';
+import { historyLookbackMs } from '../../../src/rules';
 import { evaluateBatch } from '../../../src/streams/evaluate-batch';
 import { HISTORY_TOKEN_KEY, StationHistory } from '../../../src/streams/station-history';
 import type { DynamoDBTimeWindowEvent } from '../../../src/streams/time-window-event';
@@ -25,7 +26,8 @@ const faulty = (stationId: string, minute: number): Metric =>
 
 describe('evaluateBatch with the station history (tumbling-window events, DynamoDB Local)', () => {
   let f: EvaluatorFixture;
-  const newHistory = () => new StationHistory({ maxReadings: 10_000, windowMs: f.deps.thresholds.windowMs });
+  const newHistory = () =>
+    new StationHistory({ maxReadings: 10_000, windowMs: historyLookbackMs(f.deps.thresholds) });
 
   beforeEach(async () => {
     f = await createEvaluatorFixture();

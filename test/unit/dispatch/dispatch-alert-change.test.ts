@@ -129,22 +129,93 @@ describe('dispatchAlertChange', () => {
     expect(f.notifier.published[0]).toEqual(approvedAlert());
   });
 
-  it.each([
-    ['a merged trigger', { occurrences: 2, lastSeenAt: 1_700_000_050_000 }],
-    ['a raised severity', { severity: 'CRITICAL' as const }],
-  ])('does nothing for %s on a pending alert', async (_name, change) => {
+  it.each([['a merged trigger', { occurrences: 2, lastSeenAt: 1_700_000_050_000 }]])(
+    'does nothing for %s on a pending alert',
+    async (_name, change) => {
+      const f = fakes();
+      const outcome = await dispatchAlertChange(
+        {
+          eventName: 'MODIFY',
+          oldImage: image(pending),
+          newImage: image(pendingAlert(change)),
+          sequenceNumber: '300',
+        },
+        f.deps,
+      );
+      expect(outcome).toEqual({ kind: 'skipped', reason: 'no-transition', alertId });
+      expect(f.audit.all()).toEqual([]);
+    },
+  );
+
+  it('audits a severity raise once per severity reached, with from, to and the triggering reading', async () => {
     const f = fakes();
-    const outcome = await dispatchAlertChange(
-      {
-        eventName: 'MODIFY',
-        oldImage: image(pending),
-        newImage: image(pendingAlert(change)),
-        sequenceNumber: '300',
+    const raised = pendingAlert({ severity: 'CRITICAL', lastSeenAt: 1_700_000_060_000, occurrences: 2 });
+    const change = {
+      eventName: 'MODIFY' as const,
+      oldImage: image(pendingAlert({ lastSeenAt: 1_700_000_060_000, occurrences: 2 })),
+      newImage: image(raised),
+      sequenceNumber: '310',
+    };
+    const outcome = await dispatchAlertChange(change, f.deps);
+    expect(outcome).toMatchObject({ transition: 'severity-raised', recorded: ['ALERT_SEVERITY_RAISED'] });
+    await dispatchAlertChange({ ...change, sequenceNumber: '311' }, f.deps);
+    expect(f.audit.all()).toHaveLength(1);
+    expect(f.audit.all()[0]).toMatchObject({
+      actionType: 'ALERT_SEVERITY_RAISED',
+      userId: 'system',
+      details: {
+        from: 'HIGH',
+        to: 'CRITICAL',
+        triggeringReading: { stationId: raised.stationId, timestamp: 1_700_000_060_000 },
       },
-      f.deps,
+    });
+  });
+
+  it('audits a resolve once, by whoever ended the incident', async () => {
+    const f = fakes();
+    const change = {
+      eventName: 'MODIFY' as const,
+      oldImage: image(pending),
+      newImage: image({
+        ...pending,
+        status: 'RESOLVED',
+        resolvedAt: 1_700_000_300_000,
+        resolvedBy: 'system',
+      }),
+      sequenceNumber: '320',
+    };
+    expect(await dispatchAlertChange(change, f.deps)).toMatchObject({
+      transition: 'resolved',
+      recorded: ['ALERT_RESOLVED'],
+    });
+    expect(await dispatchAlertChange(change, f.deps)).toMatchObject({ recorded: [] });
+    expect(f.audit.all()).toEqual([
+      expect.objectContaining({
+        actionType: 'ALERT_RESOLVED',
+        userId: 'system',
+        details: { resolvedAt: 1_700_000_300_000, resolvedBy: 'system', status: 'RESOLVED' },
+      }),
+    ]);
+  });
+
+  it('escalates each level once: one audit row and one message per level, retries and replays included', async () => {
+    const f = fakes();
+    const at = (level: number) => pendingAlert({ escalationLevel: level, deadlineAt: 1_700_000_900_000 });
+    const changes = [1, 2, 3].map((level) => ({
+      eventName: 'MODIFY' as const,
+      oldImage: image(level === 1 ? pending : at(level - 1)),
+      newImage: image(at(level)),
+      sequenceNumber: `33${level}`,
+    }));
+    f.escalations.failNext = 1;
+    await expect(dispatchAlertChange(changes[0] as AlertChange, f.deps)).rejects.toThrow(
+      'SNS publish failed',
     );
-    expect(outcome).toEqual({ kind: 'skipped', reason: 'no-transition', alertId });
-    expect(f.audit.all()).toEqual([]);
+    for (const change of [...changes, ...changes]) await dispatchAlertChange(change, f.deps);
+    expect(f.escalations.published).toEqual([1, 2, 3].map((level) => ({ alertId, level })));
+    const escalations = f.audit.all().filter((e) => e.actionType === 'ALERT_ESCALATED');
+    expect(escalations.filter((e) => e.status === 'SUCCESS').map((e) => e.details.level)).toEqual([1, 2, 3]);
+    expect(escalations.filter((e) => e.status === 'FAILED')).toHaveLength(1);
   });
 
   it('does nothing when the execution ARN or the remediation outcome is written back', async () => {

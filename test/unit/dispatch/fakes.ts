@@ -3,6 +3,7 @@ import type {
   AlertStore,
   AuditStore,
   Clock,
+  EscalationNotifier,
   Once,
   RemediationWorkflow,
 } from '../../../src/domain/ports';
@@ -84,6 +85,23 @@ export class FakeNotifier implements AlertNotifier {
   }
 }
 
+export class FakeEscalations implements EscalationNotifier {
+  readonly published: { alertId: string; level: number }[] = [];
+  failNext = 0;
+
+  async publishEscalation(alert: Alert, level: number): Promise<{ messageId: string; topicArn: string }> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('SNS publish failed');
+    }
+    this.published.push({ alertId: alert.alertId, level });
+    return {
+      messageId: `esc-${this.published.length}`,
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:escalations',
+    };
+  }
+}
+
 /** Remembers the first successful result per key; a failed run leaves nothing, like Powertools. */
 export const inMemoryOnce = (): { once: Once; results: Map<string, unknown> } => {
   const results = new Map<string, unknown>();
@@ -107,6 +125,7 @@ export interface Fakes {
   alerts: InMemoryAlertStore;
   workflow: FakeWorkflow;
   notifier: FakeNotifier;
+  escalations: FakeEscalations;
   onceResults: Map<string, unknown>;
   deps: DispatchDeps;
 }
@@ -116,14 +135,16 @@ export const fakes = (): Fakes => {
   const alerts = new InMemoryAlertStore();
   const workflow = new FakeWorkflow();
   const notifier = new FakeNotifier();
+  const escalations = new FakeEscalations();
   const { once, results } = inMemoryOnce();
   return {
     audit,
     alerts,
     workflow,
     notifier,
+    escalations,
     onceResults: results,
-    deps: { audit, alerts, workflow, notifier, once, clock: steppingClock() },
+    deps: { audit, alerts, workflow, notifier, escalations, once, clock: steppingClock() },
   };
 };
 

@@ -42,7 +42,11 @@ const recordingAlerts = (fail: (candidate: AlertCandidate, call: number) => bool
     get: unused,
     list: unused,
     decide: unused,
+    resolve: unused,
+    pendingPastDeadline: unused,
+    escalate: unused,
     setExecutionArn: unused,
+    endIncident: async () => ({ kind: 'none' }),
     raise: async (candidate, alertId, now): Promise<RaiseOutcome> => {
       calls += 1;
       if (fail(candidate, calls)) throw new Error(`raise failed for ${candidate.stationId}`);
@@ -63,14 +67,15 @@ const depsOf = (metrics: MetricStore, alerts: AlertStore): EvaluateDeps => ({
 const seq = (record: DynamoDBRecord | undefined): string => record?.dynamodb?.SequenceNumber ?? '';
 
 describe('evaluateStation', () => {
-  it('reads the station once, from the oldest record’s window start (exclusive) to the newest record', async () => {
+  it('reads the station once, from the oldest record’s clearing lookback (exclusive) to the newest record', async () => {
     const records = [T0 + 3 * MINUTE, T0, T0 + MINUTE].map((ts, i) => ({
       sequenceNumber: String(100 + i),
       metric: metric({ timestamp: ts }),
     }));
     const metrics = memoryMetrics([]);
     await evaluateStation('STATION_007', records, depsOf(metrics.store, recordingAlerts().store));
-    expect(metrics.ranges).toEqual([['STATION_007', T0 - WINDOW + 1, T0 + 3 * MINUTE]]);
+    // A rule window, plus two clearing periods (one rule window each by default): src/rules/clearing.ts.
+    expect(metrics.ranges).toEqual([['STATION_007', T0 - 3 * WINDOW + 1, T0 + 3 * MINUTE]]);
   });
 
   it('reads nothing for no records', async () => {

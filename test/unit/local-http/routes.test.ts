@@ -13,6 +13,7 @@ describe('httpRoutesOf', () => {
       ['GET /alerts/{alertId}/audit', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['POST /alerts/{alertId}/approve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
       ['POST /alerts/{alertId}/reject', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
+      ['POST /alerts/{alertId}/resolve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
     ]);
     expect(
       routes.every((r) => r.authorizer?.name === 'jwt' && r.authorizer.identityHeader === 'authorization'),

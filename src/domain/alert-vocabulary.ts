@@ -1,0 +1,11 @@
+/** The closed unions an alert is made of. */
+
+export const ALERT_TYPES = ['LOW_INVENTORY', 'CHARGER_DOWN', 'HIGH_DEMAND', 'FAULT_PATTERN'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** RESOLVED: the condition cleared (or an operator ended the incident) before anyone decided. */
+export const ALERT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'RESOLVED'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
