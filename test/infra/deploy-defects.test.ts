@@ -66,7 +66,8 @@ describe('the packaged stack: defects of the offline review stay fixed', () => {
     const fromEvents = statements.filter((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'));
     expect(fromEvents).toHaveLength(1);
     const sourceArn = JSON.stringify((fromEvents[0]?.Condition as Record<string, unknown>)?.ArnEquals);
-    const [, rule] = ofType(dev, 'AWS::Events::Rule')[0] ?? [];
+    // The workflow-outcome rule matches events; the sweep's rule is a schedule.
+    const [, rule] = ofType(dev, 'AWS::Events::Rule').find(([, r]) => r.Properties?.EventPattern) ?? [];
     const ruleName = rule?.Properties?.Name as string;
     expect(ruleName).toBe('ai-ops-dev-workflow-outcome');
     expect(sourceArn).toContain(`:rule/${ruleName}`);

@@ -87,6 +87,7 @@ const FUNCTIONS = [
   'dispatchAlertChange',
   'planRemediation',
   'recordWorkflowOutcome',
+  'sweepAlerts',
 ];
 
 describe('each role against infra/function-permissions.yml and its handler code', () => {

@@ -44,6 +44,7 @@ describe('per-function settings', () => {
         'planRemediation',
         'queryAlerts',
         'recordWorkflowOutcome',
+        'sweepAlerts',
       ].sort(),
     );
   });

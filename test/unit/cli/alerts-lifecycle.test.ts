@@ -25,7 +25,7 @@ const alert = {
 describe('alerts show and resolve', () => {
   it('shows when the incident ended and the time to recover (resolvedAt - approvedAt)', () => {
     const shown = renderAlert(alert);
-    expect(shown).toMatch(/resolved\s+2026-01-01T12:13:00.000Z by system/);
+    expect(shown).toMatch(/resolved\s+2026-01-01 12:13:00 UTC by system/);
     expect(shown).toMatch(/recovered in\s+12.0 min/);
     expect(renderAlert({ ...alert, resolvedAt: undefined })).not.toContain('recovered in');
   });
@@ -38,6 +38,6 @@ describe('alerts show and resolve', () => {
         resolvedBy: 'bob',
         resolutionReason: 'fixed on site',
       }),
-    ).toBe('alert a-1 RESOLVED: incident ended at 2026-01-01T12:13:00.000Z by bob: fixed on site');
+    ).toBe('alert a-1 RESOLVED: incident ended at 2026-01-01 12:13:00 UTC by bob: fixed on site');
   });
 });
