@@ -55,6 +55,7 @@ export const FUNCTION_KEYS = [
   'dispatchAlertChange',
   'planRemediation',
   'recordWorkflowOutcome',
+  'sweepAlerts',
 ] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 

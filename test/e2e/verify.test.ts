@@ -26,6 +26,7 @@ describe('ai-ops verify', () => {
       ['alert approved', 'PASS'],
       ['workflow outcome', 'PASS'],
       ['notification sent', 'PASS'],
+      ['incident resolved', 'PASS'],
     ]);
     for (const row of rows) expect(Number(row[2])).toBeGreaterThanOrEqual(0);
     expect(lines.at(-1)).toMatch(/^PASS: http:\/\/\S+ \(station VERIFY-[0-9A-F]{8}\)$/);
@@ -42,7 +43,14 @@ describe('ai-ops verify', () => {
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout) as { passed: boolean; steps: StepResult[] };
     expect(report.passed).toBe(false);
-    expect(report.steps.map((s) => s.result)).toEqual(['fail', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(report.steps.map((s) => s.result)).toEqual([
+      'fail',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(report.steps[0]?.detail).toMatch(/403|scope|forbidden/i);
   }, 60_000);
 });

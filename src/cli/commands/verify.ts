@@ -114,6 +114,20 @@ export const VERIFY_STEPS: readonly VerifyStep[] = [
       return 'SNS_NOTIFICATION_SENT';
     },
   },
+  {
+    // The synthetic station's incident must not outlive the check: end it as an operator would, and see
+    // the dispatcher audit the end (ALERT_RESOLVED), so the lifecycle's last step is proven too.
+    name: 'incident resolved',
+    run: async (context) => {
+      const alert = await context.client.resolve(context.alertId ?? '', 'ai-ops verify: synthetic station');
+      if (alert.resolvedAt === undefined)
+        throw new Error(`no resolvedAt after resolve (status ${alert.status})`);
+      await waitFor(context, 'ALERT_RESOLVED in the audit trail', async () =>
+        (await auditActions(context)).includes('ALERT_RESOLVED') ? true : undefined,
+      );
+      return `resolved by ${String(alert.resolvedBy ?? '?')}, ALERT_RESOLVED`;
+    },
+  },
 ];
 
 /**
