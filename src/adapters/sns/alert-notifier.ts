@@ -1,18 +1,7 @@
-import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { AlertNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
-
-// SNS subjects: ASCII, no line breaks, at most 100 characters.
-const SUBJECT_MAX = 100;
-const subjectOf = (alert: Alert): string =>
-  `[${alert.severity}] ${alert.alertType} approved at ${alert.stationId}`
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, SUBJECT_MAX);
-
-const stringAttribute = (value: string): MessageAttributeValue => ({
-  DataType: 'String',
-  StringValue: value,
-});
+import { publish, stringAttribute } from './publish';
 
 /** The `event` of an approval, in the body and as the attribute filter policies select on. */
 export const APPROVED_EVENT = 'ALERT_APPROVED';
@@ -40,25 +29,20 @@ export class SnsAlertNotifier implements AlertNotifier {
     private readonly topicArn: string,
   ) {}
 
-  async publishApproved(alert: Alert): Promise<{ messageId: string; topicArn: string }> {
-    const output = await this.client.send(
-      new PublishCommand({
-        TopicArn: this.topicArn,
-        Subject: subjectOf(alert),
-        Message: JSON.stringify(approvedMessageOf(alert)),
-        // The attributes subscription filter policies match on; the workflow's outcome messages carry
-        // the same four (docs/operations.md has an example filter policy).
-        MessageAttributes: {
-          event: stringAttribute(APPROVED_EVENT),
-          alertType: stringAttribute(alert.alertType),
-          severity: stringAttribute(alert.severity),
-          stationId: stringAttribute(alert.stationId),
-        },
-      }),
-    );
-    if (!output.MessageId)
-      throw new Error(`SNS accepted the message for alert ${alert.alertId} without a MessageId`);
-    return { messageId: output.MessageId, topicArn: this.topicArn };
+  publishApproved(alert: Alert): Promise<{ messageId: string; topicArn: string }> {
+    return publish(this.client, this.topicArn, {
+      subject: `[${alert.severity}] ${alert.alertType} approved at ${alert.stationId}`,
+      message: approvedMessageOf(alert),
+      // The attributes subscription filter policies match on; the workflow's outcome messages carry
+      // the same four (docs/operations.md has an example filter policy).
+      attributes: {
+        event: stringAttribute(APPROVED_EVENT),
+        alertType: stringAttribute(alert.alertType),
+        severity: stringAttribute(alert.severity),
+        stationId: stringAttribute(alert.stationId),
+      },
+      about: `the message for alert ${alert.alertId}`,
+    });
   }
 }
 

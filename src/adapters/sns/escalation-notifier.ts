@@ -1,11 +1,7 @@
-import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { EscalationNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
-
-const stringAttribute = (value: string): MessageAttributeValue => ({
-  DataType: 'String',
-  StringValue: value,
-});
+import { publish, stringAttribute } from './publish';
 
 /** What the on-call escalation receives: enough to act on without reading the alerts table. */
 export const escalationMessageOf = (alert: Alert, level: number): Record<string, unknown> => ({
@@ -28,26 +24,19 @@ export class SnsEscalationNotifier implements EscalationNotifier {
     private readonly topicArn: string,
   ) {}
 
-  async publishEscalation(alert: Alert, level: number): Promise<{ messageId: string; topicArn: string }> {
-    const output = await this.client.send(
-      new PublishCommand({
-        TopicArn: this.topicArn,
-        Subject: `[ESCALATION ${level}] ${alert.severity} ${alert.alertType} undecided at ${alert.stationId}`
-          .replace(/[^\x20-\x7e]/g, '?')
-          .slice(0, 100),
-        Message: JSON.stringify(escalationMessageOf(alert, level)),
-        // The attributes a subscription filter policy selects on (e.g. level >= 2 pages the duty manager).
-        MessageAttributes: {
-          event: stringAttribute('ALERT_ESCALATED'),
-          level: { DataType: 'Number', StringValue: String(level) },
-          severity: stringAttribute(alert.severity),
-          alertType: stringAttribute(alert.alertType),
-          stationId: stringAttribute(alert.stationId),
-        },
-      }),
-    );
-    if (!output.MessageId)
-      throw new Error(`SNS accepted the escalation of alert ${alert.alertId} without a MessageId`);
-    return { messageId: output.MessageId, topicArn: this.topicArn };
+  publishEscalation(alert: Alert, level: number): Promise<{ messageId: string; topicArn: string }> {
+    return publish(this.client, this.topicArn, {
+      subject: `[ESCALATION ${level}] ${alert.severity} ${alert.alertType} undecided at ${alert.stationId}`,
+      message: escalationMessageOf(alert, level),
+      // The attributes a subscription filter policy selects on (e.g. level >= 2 pages the duty manager).
+      attributes: {
+        event: stringAttribute('ALERT_ESCALATED'),
+        level: { DataType: 'Number', StringValue: String(level) },
+        severity: stringAttribute(alert.severity),
+        alertType: stringAttribute(alert.alertType),
+        stationId: stringAttribute(alert.stationId),
+      },
+      about: `the escalation of alert ${alert.alertId}`,
+    });
   }
 }
