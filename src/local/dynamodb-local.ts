@@ -111,7 +111,7 @@ const installExitHooks = (): void => {
  * on disk under `dataDir`, and waits until it answers. The watchdog ends Java if this process dies.
  */
 export const startDynamoDbLocal = async (
-  options: { dataDir?: string; port?: number; timeoutMs?: number } = {},
+  options: { dataDir?: string; port?: number; timeoutMs?: number; jvmOptions?: readonly string[] } = {},
 ): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
@@ -119,7 +119,8 @@ export const startDynamoDbLocal = async (
   const { cwd, args } = dynamoDbLocalDistribution();
   const storage = path ? ['-dbPath', path] : ['-inMemory'];
   // stdio ignored: an inherited pipe would keep a parent's output open for as long as Java runs.
-  const child = spawn(WATCHDOG, [...args, ...storage, '-port', String(port), '-sharedDb'], {
+  const jvm = options.jvmOptions ?? [];
+  const child = spawn(WATCHDOG, [...jvm, ...args, ...storage, '-port', String(port), '-sharedDb'], {
     cwd,
     stdio: 'ignore',
   });

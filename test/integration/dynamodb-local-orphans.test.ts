@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 
 const javaFor = (port: string): string[] => {
   try {
@@ -32,15 +32,16 @@ const gone = async (port: string, timeoutMs = 10_000): Promise<boolean> => {
   return false;
 };
 
-describe('DynamoDB Local leaves no orphaned Java process', () => {
-  it.each(['SIGKILL', 'SIGINT', 'SIGTERM'] as const)(
+// Concurrent: each case waits seconds for Java to start and stop, and each has its own holder and port.
+describe.concurrent('DynamoDB Local leaves no orphaned Java process', () => {
+  it.for(['SIGKILL', 'SIGINT', 'SIGTERM'] as const)(
     'when the process that started it gets %s',
-    async (signal) => {
+    { timeout: 90_000 },
+    async (signal, { expect }) => {
       const { child, port } = await startHolder();
       expect(javaFor(port)).toHaveLength(1);
       child.kill(signal);
       expect(await gone(port)).toBe(true);
     },
-    60_000,
   );
 });

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 
 export interface Template {
   Resources: Record<
@@ -21,6 +22,21 @@ const REPO = resolve(import.meta.dirname, '../..');
  * `params` are passed as --param=key=value (prod refuses to package without a real issuer and an email).
  */
 export const packageStack = async (stage: string, params: Record<string, string> = {}): Promise<Template> => {
+  // The sources do not change during a run, so a stage's template is packaged once per run, not per file.
+  const cached = join(
+    inject('templateCacheDir'),
+    `${stage}-${JSON.stringify(params).replace(/[^\w-]+/g, '_')}.json`,
+  );
+  const hit = await readFile(cached, 'utf8').catch(() => undefined);
+  if (hit) return JSON.parse(hit) as Template;
+  const template = await packageStackUncached(stage, params);
+  // Written whole, then renamed: a file running beside this one reads a complete template or none.
+  await writeFile(`${cached}.${process.pid}`, JSON.stringify(template));
+  await rename(`${cached}.${process.pid}`, cached);
+  return template;
+};
+
+const packageStackUncached = async (stage: string, params: Record<string, string>): Promise<Template> => {
   // Packaged from a copy: serverless-esbuild builds into the service folder's .esbuild/, so two packages at
   // once (test files run in parallel) would overwrite each other's bundles.
   const work = await mkdtemp(join(tmpdir(), 'ai-ops-service-'));
