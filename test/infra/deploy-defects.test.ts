@@ -112,16 +112,19 @@ describe('the packaged stack: defects of the offline review stay fixed', () => {
   });
 
   it('prod refuses to package with the placeholder issuer or no alarm email, naming the parameter', async () => {
-    const placeholders = await packageFailure('prod');
+    // Side by side: each is a `serverless package` of its own folder, seconds of start-up apiece.
+    const [placeholders, noEmail, exampleIssuer] = await Promise.all([
+      packageFailure('prod'),
+      packageFailure('prod', { jwtIssuerUrl: PROD_PARAMS.jwtIssuerUrl }),
+      packageFailure('prod', {
+        jwtIssuerUrl: 'https://issuer.example.com/',
+        alarmEmail: PROD_PARAMS.alarmEmail,
+      }),
+    ]);
     expect(placeholders).toMatch(/jwtIssuerUrl/);
     expect(placeholders).toMatch(/alarmEmail/);
-    const noEmail = await packageFailure('prod', { jwtIssuerUrl: PROD_PARAMS.jwtIssuerUrl });
     expect(noEmail).toMatch(/alarmEmail is empty/);
     expect(noEmail).not.toMatch(/jwtIssuerUrl is/);
-    const exampleIssuer = await packageFailure('prod', {
-      jwtIssuerUrl: 'https://issuer.example.com/',
-      alarmEmail: PROD_PARAMS.alarmEmail,
-    });
     expect(exampleIssuer).toMatch(/jwtIssuerUrl is "https:\/\/issuer\.example\.com\/"/);
   }, 300_000);
 });
