@@ -181,6 +181,23 @@ const main = async () => {
       // Consecutive batches of the same fleet: each one starts where the previous one ended.
       { gapMs: (RECORDS / STATIONS) * 10_000, skipFirst: true },
     );
+    // An incident on every station (no charged battery left): the first batch opens one LOW_INVENTORY alert
+    // per station, the next one merges its triggers into them. What an alert and a merge cost, StatusIndex
+    // (projection ALL, key PENDING) included: docs/scale.md, "StatusIndex".
+    const incidentBatch = (offset: number) =>
+      quietBatch(259_200_000 + offset).map((m) => ({ ...m, chargedBatteries: 0, swapRate: 12 }));
+    const incidentUnits: { writeUnits: number; readUnits: number }[] = [];
+    for (const offset of [0, (RECORDS / STATIONS) * 10_000]) {
+      const batch = incidentBatch(offset);
+      await metrics.putMany(batch);
+      const before = capacity.snapshot();
+      await evaluateBatch(streamEvent(batch.map((m) => metricInserted(m))), deps);
+      incidentUnits.push(totalCapacity(capacitySince(before, capacity.snapshot())));
+    }
+    const perStation = (units: { writeUnits: number; readUnits: number } | undefined) => ({
+      writeUnits: Number(((units?.writeUnits ?? 0) / STATIONS).toFixed(3)),
+      readUnits: Number(((units?.readUnits ?? 0) / STATIONS).toFixed(3)),
+    });
     const ruleEngine = measureRuleEngine({ windowSize: 30, durationMs: 1500 });
 
     const writes = (counts: Record<string, number>) =>
@@ -211,6 +228,9 @@ const main = async () => {
       readUnitsPerMetric: grouped.readUnitsPerMetric,
       resumedWriteUnitsPerMetric: resumed.writeUnitsPerMetric,
       resumedReadUnitsPerMetric: resumed.readUnitsPerMetric,
+      // Per station and batch of 20 readings: opening its alert (first batch), merging into it (next batch).
+      alertCreatedUnits: perStation(incidentUnits[0]),
+      alertMergedUnits: perStation(incidentUnits[1]),
       targets: {
         maxQueriesPerBatch: STATIONS,
         writesWhenQuiet: 0,

@@ -460,8 +460,11 @@ const main = async () => {
     tap.restore();
 
     const costs = costFigures({
-      metrics: acceptedMetrics(latency.result),
-      alertsCreated: latency.result.probes.filter((p) => p.status === 202).length,
+      // Every reading sent in the phase, answered in time or not: the phase has drained (settle) by now,
+      // and a loaded machine answers some requests after the driver stopped waiting, stored all the same.
+      metrics: latency.result.requests.reduce((n, r) => n + r.metrics, 0),
+      // Each probe is a new station's first reading: one new alert (the watcher saw them all, or says so).
+      alertsCreated: latency.result.probes.length,
       decisions,
       latency: phaseCosts(poolsBefore, poolsAfterLatency),
       decided: phaseCosts(poolsAfterLatency, poolsAfterDecisions),
