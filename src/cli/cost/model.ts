@@ -19,8 +19,11 @@ export const STACK = {
   functionMemoryMb: 512,
   /** src/domain/types.ts METRIC_TTL_DAYS: a reading's row lives this long. */
   metricTtlDays: 30,
-  /** One write unit per reading (measured) means the item is at most 1 KB: the storage upper bound. */
-  storedBytesPerMetric: 1024,
+  /**
+   * A healthy reading is about 170 bytes by DynamoDB's item-size rules (attribute names and values), and
+   * storage is billed with 100 bytes of overhead per item: 300 rounds that up (docs/scale.md).
+   */
+  storedBytesPerMetric: 300,
   /** Alert row, its audit events: a few writes of at most 1 KB each (the measured write units bound it). */
   storedBytesPerAlert: 4096,
   /** infra/remediation-workflow.asl.json, an approved alert's path: RouteByAlertType, Plan*, SummarizeSuccess, RecordSuccess, NotifySuccess. */
