@@ -96,3 +96,30 @@ describe('the cost model, by hand', () => {
     );
   });
 });
+
+describe('the worked example of docs/scale.md: 1,000 stations every 10 s, eu-west-1, measured figures', () => {
+  // Re-measuring (src/cli/cost/measured.ts) changes these: update docs/scale.md with them.
+  const report = costOf({ stations: 1000, intervalS: 10, alertsPerDay: 100, region: 'eu-west-1' });
+
+  it.each([
+    ['write request units', 185.81],
+    ['read request units', 4.94],
+    ['storage', 20.5],
+    ['point-in-time recovery', 16.41],
+    ['ingestMetrics requests', 52.56],
+    ['ingestMetrics compute', 569.34],
+    ['evaluateMetrics requests', 2.35],
+    ['evaluateMetrics compute', 59.18],
+    ['state transitions', 0.38],
+    ['HTTP API requests', 291.71],
+    ['logs ingestion', 119.56],
+    ['logs storage', 18.62],
+    ['traces recorded', 81.14],
+  ])('%s: $%s', (item, usd) => {
+    expect(lineOf(report, item).usd).toBeCloseTo(usd, 2);
+  });
+
+  it('totals $1,439.75 a month', () => {
+    expect(report.total).toBeCloseTo(1439.75, 2);
+  });
+});
