@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
+import { recordConsumedCapacity } from '../src/adapters/dynamodb/consumed-capacity';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { alertIdFor } from '../src/domain/ids';
 import { parseStoredMetric } from '../src/domain/metric-schema';
@@ -16,6 +17,7 @@ import type { ChargerHealth, Metric } from '../src/domain/types';
 import { createTables } from '../src/local/create-tables';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
 import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
+import { CapacityTally, capacitySince, totalCapacity } from '../src/observability/consumed-capacity';
 import { DEFAULT_THRESHOLDS, evaluateWindow, historyLookbackMs } from '../src/rules';
 import { decodeRecord } from '../src/streams/decode';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
@@ -94,6 +96,9 @@ const main = async () => {
       thresholds: DEFAULT_THRESHOLDS,
     };
     const requests = countRequests(client);
+    // Capacity as DynamoDB Local reports it for each request (ReturnConsumedCapacity), as in the functions.
+    const capacity = new CapacityTally();
+    recordConsumedCapacity(client, capacity);
 
     // The per-record pattern: Powertools' BatchProcessor, one window Query for every record.
     const perRecord = async (event: DynamoDBStreamEvent) =>
@@ -125,19 +130,29 @@ const main = async () => {
     ) => {
       const rates: number[] = [];
       let perBatch: Record<string, number> = {};
+      let units = { readUnits: 0, writeUnits: 0, requests: 0 };
       for (let round = 0; round < ROUNDS; round++) {
         const batch = quietBatch(round * (options.gapMs ?? 3_600_000) + (OFFSETS[name] ?? 0));
         await metrics.putMany(batch);
         const event = streamEvent(batch.map((m) => metricInserted(m)));
         requests.reset();
+        const before = capacity.snapshot();
         const started = performance.now();
         await process(event);
         const elapsed = performance.now() - started;
         if (options.skipFirst && round === 0) continue;
         rates.push((RECORDS / elapsed) * 1000);
         perBatch = { ...requests.counts };
+        units = totalCapacity(capacitySince(before, capacity.snapshot()));
       }
-      return { recordsPerSecond: Math.round(median(rates)), requests: perBatch };
+      const per = (n: number) => Number((n / RECORDS).toFixed(4));
+      return {
+        recordsPerSecond: Math.round(median(rates)),
+        requests: perBatch,
+        // The last measured batch: the same fleet and shape every round.
+        writeUnitsPerMetric: per(units.writeUnits),
+        readUnitsPerMetric: per(units.readUnits),
+      };
     };
 
     const grouped = await run('grouped', (event) => evaluateBatch(event, deps));
@@ -166,6 +181,23 @@ const main = async () => {
       // Consecutive batches of the same fleet: each one starts where the previous one ended.
       { gapMs: (RECORDS / STATIONS) * 10_000, skipFirst: true },
     );
+    // An incident on every station (no charged battery left): the first batch opens one LOW_INVENTORY alert
+    // per station, the next one merges its triggers into them. What an alert and a merge cost, StatusIndex
+    // (projection ALL, key PENDING) included: docs/scale.md, "StatusIndex".
+    const incidentBatch = (offset: number) =>
+      quietBatch(259_200_000 + offset).map((m) => ({ ...m, chargedBatteries: 0, swapRate: 12 }));
+    const incidentUnits: { writeUnits: number; readUnits: number }[] = [];
+    for (const offset of [0, (RECORDS / STATIONS) * 10_000]) {
+      const batch = incidentBatch(offset);
+      await metrics.putMany(batch);
+      const before = capacity.snapshot();
+      await evaluateBatch(streamEvent(batch.map((m) => metricInserted(m))), deps);
+      incidentUnits.push(totalCapacity(capacitySince(before, capacity.snapshot())));
+    }
+    const perStation = (units: { writeUnits: number; readUnits: number } | undefined) => ({
+      writeUnits: Number(((units?.writeUnits ?? 0) / STATIONS).toFixed(3)),
+      readUnits: Number(((units?.readUnits ?? 0) / STATIONS).toFixed(3)),
+    });
     const ruleEngine = measureRuleEngine({ windowSize: 30, durationMs: 1500 });
 
     const writes = (counts: Record<string, number>) =>
@@ -190,6 +222,15 @@ const main = async () => {
       resumedRecordsPerSecond: resumed.recordsPerSecond,
       resumedQueriesPerBatch: resumed.requests.Query ?? 0,
       resumedWritesPerBatch: writes(resumed.requests),
+      // The evaluator's own capacity per record, as DynamoDB reported it: a first batch of a window reads
+      // each station's history; a resumed one (tumbling-window state) reads nothing.
+      writeUnitsPerMetric: grouped.writeUnitsPerMetric,
+      readUnitsPerMetric: grouped.readUnitsPerMetric,
+      resumedWriteUnitsPerMetric: resumed.writeUnitsPerMetric,
+      resumedReadUnitsPerMetric: resumed.readUnitsPerMetric,
+      // Per station and batch of 20 readings: opening its alert (first batch), merging into it (next batch).
+      alertCreatedUnits: perStation(incidentUnits[0]),
+      alertMergedUnits: perStation(incidentUnits[1]),
       targets: {
         maxQueriesPerBatch: STATIONS,
         writesWhenQuiet: 0,
@@ -201,7 +242,8 @@ const main = async () => {
       `evaluator: ${result.recordsPerSecond} records/s with ${result.queriesPerBatch} Query and ${result.writesPerBatch} writes per ${RECORDS}-record batch; ` +
         `per-record pattern: ${result.baselineRecordsPerSecond} records/s with ${result.baselineQueriesPerBatch} Query (x${result.ratio}); ` +
         `rule engine alone: ${result.ruleEngineRecordsPerSecond} records/s; ` +
-        `with the station history resumed: ${result.resumedRecordsPerSecond} records/s with ${result.resumedQueriesPerBatch} Query`,
+        `with the station history resumed: ${result.resumedRecordsPerSecond} records/s with ${result.resumedQueriesPerBatch} Query; ` +
+        `capacity per record: ${result.readUnitsPerMetric} read / ${result.writeUnitsPerMetric} write units (${result.resumedReadUnitsPerMetric} / ${result.resumedWriteUnitsPerMetric} resumed)`,
     );
     console.log(JSON.stringify(result));
   } finally {

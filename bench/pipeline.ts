@@ -15,12 +15,13 @@
  * Run: npm run bench:pipeline   (BENCH_DURATION_S=15 for a quick run; the last line is one JSON object).
  * docs/benchmarks.md lists every setting and defines every figure.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EvaluatorBatch, throughputFigures } from './support/analysis';
 import { pipelineBenchConfig } from './support/config';
+import { capacityByTable, lambdaPer, phaseCosts, unitsPer } from './support/costs';
 import {
   type CpuFigures,
   cpuFigures,
@@ -46,6 +47,133 @@ const progress = (line: string): void => {
 const acceptedMetrics = (run: LoadResult): number =>
   run.requests.filter((r) => r.status === 202).reduce((n, r) => n + r.metrics, 0);
 
+/** Approves up to `count` PENDING alerts through the API, one after the other; how many it approved. */
+const approveSome = async (url: string, count: number): Promise<number> => {
+  if (count <= 0) return 0;
+  const tokenResponse = await fetch(`${url}/local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: 'bench-approver', scopes: ['alerts/read', 'alerts/decide'] }),
+  });
+  if (!tokenResponse.ok) throw new Error(`POST /local/token answered ${tokenResponse.status}`);
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const page = await fetch(`${url}/alerts?status=PENDING&limit=${count}`, { headers });
+  if (!page.ok) throw new Error(`GET /alerts answered ${page.status}`);
+  const { items } = (await page.json()) as { items: { alertId: string }[] };
+  let approved = 0;
+  for (const { alertId } of items) {
+    const answer = await fetch(`${url}/alerts/${encodeURIComponent(alertId)}/approve`, {
+      method: 'POST',
+      headers,
+    });
+    if (answer.ok) approved += 1;
+    else progress(`approve ${alertId} answered ${answer.status}`);
+  }
+  return approved;
+};
+
+/** The functions that work per metric, and those that work per alert. */
+const METRIC_FUNCTIONS = ['ingestMetrics', 'evaluateMetrics'];
+
+/**
+ * Consumed capacity and Lambda time per metric and per alert (issue 16). Per metric: the metrics table's
+ * units over the latency phase (the readings written, the evaluator's window reads). Per alert created:
+ * the evaluator's units on every other table over the alerts the probes raised; dispatched: the
+ * dispatcher's units over the same alerts; decided: everything the approvals set off, over the approvals.
+ */
+const costFigures = (m: {
+  metrics: number;
+  alertsCreated: number;
+  decisions: number;
+  latency: ReturnType<typeof phaseCosts>;
+  decided: ReturnType<typeof phaseCosts>;
+  metricsTable: string;
+  latencyLogBytes: number;
+  decisionLogBytes: number;
+  sweep: { invocations: number; billedMs: number } | undefined;
+  logLevel: string;
+}) => {
+  const isMetrics = (table: string) => table === m.metricsTable;
+  const perMetric = unitsPer(m.latency, m.metrics, { tables: isMetrics });
+  const allIn = unitsPer(m.latency, m.metrics);
+  const created = unitsPer(m.latency, m.alertsCreated, {
+    functions: ['evaluateMetrics'],
+    tables: (t) => !isMetrics(t),
+  });
+  const dispatched = unitsPer(m.latency, m.alertsCreated, { functions: ['dispatchAlertChange'] });
+  const decided = unitsPer(m.decided, m.decisions);
+  const lambdaPerMetric = lambdaPer(m.latency, m.metrics, METRIC_FUNCTIONS);
+  const lambdaMsPerMetric = Object.fromEntries(
+    Object.entries(lambdaPerMetric).map(([name, use]) => [name, use.billedMs]),
+  );
+  const lambdaPerAlert = lambdaPer(
+    {
+      ...Object.fromEntries(
+        Object.entries(m.decided).map(([name, phase]) => [
+          name,
+          // The dispatcher works on the new alert too (approval request): add its share of the latency phase.
+          name === 'dispatchAlertChange' && m.decisions > 0
+            ? {
+                ...phase,
+                invocations:
+                  phase.invocations +
+                  ((m.latency[name]?.invocations ?? 0) * m.decisions) / Math.max(1, m.alertsCreated),
+                billedMs:
+                  phase.billedMs +
+                  ((m.latency[name]?.billedMs ?? 0) * m.decisions) / Math.max(1, m.alertsCreated),
+              }
+            : phase,
+        ]),
+      ),
+    },
+    m.decisions,
+  );
+  const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+  const unitFigures = {
+    perMetric: {
+      writeUnits: perMetric.writeUnits,
+      readUnits: perMetric.readUnits,
+      logBytes: m.metrics > 0 ? Math.round(m.latencyLogBytes / m.metrics) : 0,
+      logLevel: m.logLevel,
+      functions: lambdaPerMetric,
+    },
+    perAlert: {
+      created,
+      dispatched,
+      decided,
+      logBytes: m.decisions > 0 ? Math.round(m.decisionLogBytes / m.decisions) : 0,
+      functions: Object.fromEntries(
+        Object.entries(lambdaPerAlert).filter(([name]) => !METRIC_FUNCTIONS.includes(name)),
+      ),
+    },
+    sweepBilledMs: m.sweep && m.sweep.invocations > 0 ? round4(m.sweep.billedMs / m.sweep.invocations) : 0,
+  };
+  return {
+    json: {
+      writeUnitsPerMetric: perMetric.writeUnits,
+      readUnitsPerMetric: perMetric.readUnits,
+      lambdaMsPerMetric,
+      capacity: {
+        perMetricAllIn: allIn,
+        perAlert: { created, dispatched, decided },
+        alertsCreated: m.alertsCreated,
+        decisions: m.decisions,
+        latencyPhaseByTable: capacityByTable(m.latency),
+        decisionPhaseByTable: capacityByTable(m.decided),
+      },
+      unitFigures,
+    },
+    lines: [
+      `capacity per metric: ${perMetric.writeUnits} write, ${perMetric.readUnits} read units (metrics table; all tables incl. the probes' alerts: ${allIn.writeUnits} write, ${allIn.readUnits} read)`,
+      `capacity per alert: created ${created.writeUnits} W / ${created.readUnits} R, dispatched ${dispatched.writeUnits} W / ${dispatched.readUnits} R, decided ${decided.writeUnits} W / ${decided.readUnits} R (${m.alertsCreated} alerts, ${m.decisions} approved)`,
+      `lambda billed ms per metric: ${Object.entries(lambdaMsPerMetric)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', ')}`,
+    ],
+  };
+};
+
 const main = async () => {
   const loadAverageAtStart = round(loadavg()[0] ?? 0, 2) ?? 0;
   const { tapOutput } = await import('../src/local/log-tap');
@@ -54,7 +182,17 @@ const main = async () => {
 
   const scratch = mkdtempSync(join(tmpdir(), 'ai-ops-bench-'));
   // Handler output (EMF metric lines, warnings) goes to a file, so stdout stays this report.
-  const tap = tapOutput(join(scratch, 'logs.jsonl'), () => undefined);
+  const logFile = join(scratch, 'logs.jsonl');
+  const tap = tapOutput(logFile, () => undefined);
+  /** Bytes the functions have logged so far (log lines and EMF metric lines: what CloudWatch ingests). */
+  const loggedBytes = async (): Promise<number> => {
+    await new Promise((resolve) => setImmediate(resolve)); // the tap writes once per turn of the loop
+    try {
+      return statSync(logFile).size;
+    } catch {
+      return 0;
+    }
+  };
   const started = performance.now();
   const warnings: string[] = [];
   const note = (level: string) => (message: string, extra: Record<string, unknown>) => {
@@ -233,6 +371,7 @@ const main = async () => {
       `latency: ${config.rate} metrics/s (${round(config.rate / config.batch, 1)} requests/s of ${config.batch}) for ${config.durationS} s`,
     );
     const poolsBefore = runtime.functionStats();
+    const logBytesBefore = await loggedBytes();
     const latency = await measured(
       () =>
         activeDriver.load({
@@ -245,6 +384,14 @@ const main = async () => {
         }),
       loadCount,
     );
+    const poolsAfterLatency = runtime.functionStats();
+    const latencyLogBytes = (await loggedBytes()) - logBytesBefore;
+    // What each decided alert costs: approvals through the API, the workflow, the outcome recorded.
+    progress(`decisions: approving up to ${config.decisions} of the latency phase's alerts`);
+    const decisions = await approveSome(runtime.url, config.decisions);
+    await settle();
+    const poolsAfterDecisions = runtime.functionStats();
+    const decisionLogBytes = (await loggedBytes()) - logBytesBefore - latencyLogBytes;
     // The pools over the latency phase: instances at its end, invocations and waits during it.
     const functions = Object.fromEntries(
       Object.entries(runtime.functionStats()).map(([name, after]) => {
@@ -312,6 +459,21 @@ const main = async () => {
     const left = await dynamoDbLocalProcesses(dynamodbPort);
     tap.restore();
 
+    const costs = costFigures({
+      // Every reading sent in the phase, answered in time or not: the phase has drained (settle) by now,
+      // and a loaded machine answers some requests after the driver stopped waiting, stored all the same.
+      metrics: latency.result.requests.reduce((n, r) => n + r.metrics, 0),
+      // Each probe is a new station's first reading: one new alert (the watcher saw them all, or says so).
+      alertsCreated: latency.result.probes.length,
+      decisions,
+      latency: phaseCosts(poolsBefore, poolsAfterLatency),
+      decided: phaseCosts(poolsAfterLatency, poolsAfterDecisions),
+      metricsTable: tableNameOf(runtime.definition, 'MetricsTable'),
+      latencyLogBytes,
+      decisionLogBytes,
+      sweep: runtime.functionStats().sweepAlerts,
+      logLevel: process.env.LOG_LEVEL ?? 'WARN',
+    });
     const { lines, json } = buildReport({
       config,
       mapping,
@@ -338,7 +500,8 @@ const main = async () => {
       progress(`samples written to ${config.dump}`);
     }
     for (const line of lines) console.log(line);
-    console.log(JSON.stringify(json));
+    for (const line of costs.lines) console.log(line);
+    console.log(JSON.stringify({ ...json, ...costs.json }));
   } finally {
     await driver?.stop();
     await runtime.stop();

@@ -40,6 +40,8 @@ export interface PipelineBenchConfig {
   idleS: number;
   /** Untimed full load first: grows the function pools and lets DynamoDB Local's JVM compile its hot paths. */
   warmupS: number;
+  /** Alerts approved after the latency phase, for the capacity of a decided alert (issue 16). */
+  decisions: number;
   /** Keep the scratch dir (handler logs) after the run. */
   keep: boolean;
   /** Write every sample (requests, probes, evaluator batches) to this JSON file. */
@@ -70,6 +72,7 @@ export const pipelineBenchConfig = (): PipelineBenchConfig => {
         ? undefined
         : Math.min(900, Math.round(envNumber('BENCH_TUMBLING_WINDOW_S', 900))),
     warmupS: envNumber('BENCH_WARMUP_S', 10),
+    decisions: Math.max(0, Math.round(envNumber('BENCH_DECISIONS', 20))),
     idleS: envNumber('BENCH_IDLE_S', 4),
     keep: process.env.BENCH_KEEP === '1',
     dump: process.env.BENCH_DUMP || undefined,

@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RuntimeSettings } from '../config';
 import { tracer } from '../observability';
-import { dynamoDbDocumentClient } from './dynamodb/client';
+import { dynamoDbClient, dynamoDbDocumentClient } from './dynamodb/client';
 import { sfnClient } from './sfn/remediation-workflow';
 import { snsClient } from './sns/alert-notifier';
 
@@ -36,7 +36,7 @@ export const awsClients = (settings: RuntimeSettings): AwsClients => {
     },
     get dynamoDb() {
       dynamoDb ??= tracer.captureAWSv3Client(
-        new DynamoDBClient({
+        dynamoDbClient({
           region,
           ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
         }),

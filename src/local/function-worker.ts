@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { type CapacityLine, processCapacity } from '../observability/consumed-capacity';
 import { lambdaContext } from './lambda-context';
 
 /**
@@ -20,16 +21,24 @@ export interface FunctionWorkerData {
 export type CapturedOutput = { stream: 'stdout' | 'stderr'; text: string }[];
 
 export type WorkerRequest = { id: number; event: unknown };
-/** `cpuUs`: the instance thread's CPU time so far (user + system, µs), for the runtime's accounting. */
+/**
+ * `cpuUs`: the instance thread's CPU time so far (user + system, µs), for the runtime's accounting.
+ * `durationMs`: how long the handler ran, what Lambda bills; `capacity`: the DynamoDB capacity the
+ * invocation consumed (as DynamoDB reported it), by table and operation.
+ */
+interface InvocationCost {
+  cpuUs: number;
+  durationMs: number;
+  capacity: CapacityLine[];
+}
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown; output: CapturedOutput; cpuUs: number }
-  | {
+  | ({ id: number; ok: true; result: unknown; output: CapturedOutput } & InvocationCost)
+  | ({
       id: number;
       ok: false;
       error: { name: string; message: string; stack?: string };
       output: CapturedOutput;
-      cpuUs: number;
-    };
+    } & InvocationCost);
 /** Output written between invocations (module load, work a handler left running). */
 export type WorkerOutput = { output: CapturedOutput };
 export type WorkerMessage =
@@ -95,6 +104,13 @@ const context = () => lambdaContext(data.qualifiedName, data.memoryMb, data.time
 
 port.on('message', (request: WorkerRequest) => {
   void (async () => {
+    const started = performance.now();
+    const cost = () => ({
+      cpuUs: threadCpuUs(),
+      durationMs: performance.now() - started,
+      // What module load consumed (none today) lands on the first invocation, as Lambda bills init there.
+      capacity: processCapacity.take(),
+    });
     try {
       const result: unknown = await handler(request.event, context());
       port.postMessage({
@@ -102,7 +118,7 @@ port.on('message', (request: WorkerRequest) => {
         ok: true,
         result,
         output: takeOutput(),
-        cpuUs: threadCpuUs(),
+        ...cost(),
       } satisfies WorkerReply);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
@@ -111,7 +127,7 @@ port.on('message', (request: WorkerRequest) => {
         ok: false,
         error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
         output: takeOutput(),
-        cpuUs: threadCpuUs(),
+        ...cost(),
       } satisfies WorkerReply);
     }
   })();

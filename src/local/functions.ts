@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type CapacityLine, mergeCapacity } from '../observability/consumed-capacity';
 import type { CapturedOutput, FunctionWorkerData, WorkerMessage } from './function-worker';
 import { projectRoot, type ServiceDefinition } from './service-definition';
 
@@ -19,6 +20,16 @@ export interface LocalFunctionStats {
   maxQueued: number;
   /** CPU time of the function's instance threads (start-up included), as of their last reply. */
   cpuMs: number;
+  /** Handler run time of every invocation so far, each rounded up to the ms as Lambda bills it. */
+  billedMs: number;
+  /** The DynamoDB capacity its invocations consumed, as DynamoDB reported it, by table and operation. */
+  capacity: CapacityLine[];
+}
+
+/** What the invocations of a function have cost so far, summed over its instances. */
+interface InvocationCosts {
+  billedMs: number;
+  capacity: CapacityLine[];
 }
 
 export interface LocalFunctionPool {
@@ -59,6 +70,7 @@ const startInstance = (
   data: FunctionWorkerData,
   env: Record<string, string>,
   onExit: (instance: Instance) => void,
+  costs: InvocationCosts,
 ): Instance => {
   // Workers load TypeScript through tsx, whatever loader the parent process runs under (tsx or vitest).
   const worker = new Worker(WORKER, {
@@ -94,6 +106,8 @@ const startInstance = (
       return;
     }
     if (!('id' in message) || current?.id !== message.id) return;
+    costs.billedMs += Math.ceil(message.durationMs);
+    if (message.capacity.length > 0) costs.capacity = mergeCapacity(costs.capacity, message.capacity);
     const waiter = current;
     current = undefined;
     if (message.ok) waiter.resolve(message.result);
@@ -136,6 +150,7 @@ export const startFunction = async (
   const instances: Instance[] = [];
   const queue: { event: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   const stats = { invocations: 0, waited: 0, maxQueued: 0 };
+  const costs: InvocationCosts = { billedMs: 0, capacity: [] };
   /** CPU of instances that have exited, µs. */
   let retiredCpuUs = 0;
   let starting = 0;
@@ -150,7 +165,7 @@ export const startFunction = async (
     if (!stopped) dispatch();
   };
   const grow = (): void => {
-    const instance = startInstance(data, env, remove);
+    const instance = startInstance(data, env, remove, costs);
     instances.push(instance);
     starting += 1;
     instance.ready.then(
@@ -208,6 +223,8 @@ export const startFunction = async (
       queued: queue.length,
       ...stats,
       cpuMs: (retiredCpuUs + instances.reduce((sum, i) => sum + i.cpuUs, 0)) / 1000,
+      billedMs: costs.billedMs,
+      capacity: mergeCapacity(costs.capacity),
     }),
     stop: async () => {
       stopped = true;

@@ -1,5 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { processCapacity } from '../../observability/consumed-capacity';
+import { recordConsumedCapacity } from './consumed-capacity';
 
 export interface DynamoDbClientConfig {
   region: string;
@@ -9,13 +11,17 @@ export interface DynamoDbClientConfig {
   credentials?: DynamoDBClientConfig['credentials'];
 }
 
-/** The document client every store uses; undefined attributes are dropped instead of rejected. */
-export const dynamoDbDocumentClient = (config: DynamoDbClientConfig): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(
+/** A plain client whose every request's consumed capacity is recorded in this process's ledger. */
+export const dynamoDbClient = (config: DynamoDbClientConfig): DynamoDBClient =>
+  recordConsumedCapacity(
     new DynamoDBClient({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
     }),
-    { marshallOptions: { removeUndefinedValues: true } },
+    processCapacity,
   );
+
+/** The document client every store uses; undefined attributes are dropped instead of rejected. */
+export const dynamoDbDocumentClient = (config: DynamoDbClientConfig): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(dynamoDbClient(config), { marshallOptions: { removeUndefinedValues: true } });

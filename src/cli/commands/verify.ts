@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ApiClient, isLocalEndpoint, reportFailures, tokenOption } from '../api-client';
 import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
@@ -142,6 +142,8 @@ export const flowMetricsStep = (
 ): VerifyStep => ({
   name: 'evaluator flow metrics',
   run: async (context) => {
+    // Loaded here, not at the top: the SDK client costs every `ai-ops` start ~0.1 s, and only this step uses it.
+    const { GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
     const query = async () => {
       const out = await cloudWatch.send(
         new GetMetricDataCommand({
@@ -231,13 +233,16 @@ export const verifyCommand = (): Command =>
         const client = await connectCommand(command);
         const stationId = `VERIFY-${randomUUID().slice(0, 8).toUpperCase()}`;
         const context: VerifyContext = { client, stationId, deadline: Date.now() + options.timeout * 1000 };
-        const steps =
-          hasAwsCredentials() && !isLocalEndpoint(client.endpoint)
-            ? [
-                ...VERIFY_STEPS,
-                flowMetricsStep(new CloudWatchClient({ region: target.region.value }), 'ai-ops', Date.now()),
-              ]
-            : VERIFY_STEPS;
+        const deployed = hasAwsCredentials() && !isLocalEndpoint(client.endpoint);
+        const { CloudWatchClient } = deployed
+          ? await import('@aws-sdk/client-cloudwatch')
+          : { CloudWatchClient: undefined };
+        const steps = CloudWatchClient
+          ? [
+              ...VERIFY_STEPS,
+              flowMetricsStep(new CloudWatchClient({ region: target.region.value }), 'ai-ops', Date.now()),
+            ]
+          : VERIFY_STEPS;
         const results = await runVerify(context, steps);
         const passed = results.every((r) => r.result === 'pass');
         output(
