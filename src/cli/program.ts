@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
+import { silencesCommand } from './commands/silences';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
 import { tokenCommand } from './commands/token';
@@ -39,6 +40,7 @@ export const program = (): Command => {
     .addCommand(replayCommand())
     .addCommand(alertsCommand())
     .addCommand(auditCommand())
+    .addCommand(silencesCommand())
     .addCommand(logsCommand())
     .addCommand(verifyCommand())
     .addCommand(completionCommand(() => root))

@@ -152,7 +152,7 @@ const actionsOf = (roleId: string): string[] =>
 describe('the packaged stack: least privilege', () => {
   const DATA_ACTIONS: Record<string, string[]> = {
     IngestMetricsRole: ['dynamodb:BatchWriteItem'],
-    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query'],
+    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:Query'],
     DecideAlertRole: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     SweepAlertsRole: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     PlanRemediationRole: [],
