@@ -47,6 +47,15 @@ describe('the packaged stack: tables of record (seed 003)', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      // Silences only (docs/rules.md, "Silences"): sparse, alerts have no recordType, guards no endsAt.
+      {
+        IndexName: 'SilenceIndex',
+        KeySchema: [
+          { AttributeName: 'recordType', KeyType: 'HASH' },
+          { AttributeName: 'endsAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(p.AttributeDefinitions).toContainEqual({ AttributeName: 'createdAt', AttributeType: 'N' });
     expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
