@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSilences } from '../../../src/cli/commands/silences';
 import { program } from '../../../src/cli/program';
+import { flowLineOf } from '../../../src/local/flow-console';
 import { runProgram } from '../../support/cli';
 
 /** A stand-in HTTP API that records what `ai-ops silences` sends and answers as the real routes do. */
@@ -129,6 +130,21 @@ describe('ai-ops silences', () => {
     expect(renderSilences([])).toBe('no silences in force or planned');
     expect(renderSilences([{ ...silence, stationId: '*', alertTypes: [] }])).toMatch(
       /\* \(every station\)\s+all/,
+    );
+  });
+
+  it('the flow console shows a silence being added and ended', () => {
+    const base = {
+      level: 'INFO',
+      timestamp: '2026-01-01T10:00:01.000Z',
+      silenceId: 's-1',
+      stationId: 'ST-9',
+    };
+    expect(flowLineOf({ ...base, message: 'silence added', endsAt: T, actor: 'alice' })).toMatch(
+      /suppressed +silence s-1 on ST-9 until 2026-01-01T12:00:00.000Z by alice/,
+    );
+    expect(flowLineOf({ ...base, message: 'silence ended', matched: 3, actor: 'bob' })).toMatch(
+      /silence s-1 on ST-9 ended by bob \(3 suppressed\)/,
     );
   });
 });
