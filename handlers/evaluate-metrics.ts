@@ -3,6 +3,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
+import { DynamoSilenceStore } from '../src/adapters/dynamodb/silence-store';
 import { settingsFor } from '../src/config';
 import { parseApprovalDeadlines } from '../src/domain/lifecycle';
 import { systemClock } from '../src/domain/ports';
@@ -10,20 +11,22 @@ import { countStationsRead, evaluateHooks, observe } from '../src/observability'
 import { historyLookbackMs, parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
 import { StationHistory } from '../src/streams/station-history';
+import { SilenceCheck } from '../src/use-cases/silence-check';
 
 const settings = settingsFor('evaluateMetrics');
 const { doc } = awsClients(settings);
 // Bad overrides fail the cold start, naming the key, rather than evaluating with wrong values.
 const deadlines = parseApprovalDeadlines(settings.APPROVAL_DEADLINES);
 const thresholds = parseThresholdOverrides(settings.RULE_THRESHOLDS);
+const silenceStore = new DynamoSilenceStore({ doc, tableName: settings.ALERTS_TABLE });
 const deps = {
   metrics: new DynamoMetricStore({ doc, tableName: settings.METRICS_TABLE }),
   alerts: new DynamoAlertStore({ doc, tableName: settings.ALERTS_TABLE, deadlines }),
   clock: systemClock,
   thresholds,
+  silences: new SilenceCheck(silenceStore, systemClock, settings.SILENCE_CACHE_MS),
 };
-// Lives as long as the instance; the tumbling-window state tells each invocation whether it can be trusted.
-// Clearing looks further back than a rule window (src/rules/clearing.ts).
+// Lives as long as the instance; the window state says if it can be trusted. Clearing looks further back.
 const history = new StationHistory({
   maxReadings: settings.STATION_HISTORY_MAX_READINGS,
   windowMs: historyLookbackMs(thresholds),

@@ -37,6 +37,8 @@ export const FUNCTION_SETTINGS = {
     APPROVAL_DEADLINES: z.string().optional(),
     // About 200 bytes a reading: the default keeps the evaluator's memory of stations near 40 MB.
     STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
+    // How long one read of the silences serves (src/use-cases/silence-check.ts).
+    SILENCE_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
   }),
   queryAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, AUDIT_TABLE: tableName }),
   decideAlert: z.object({ ...runtime, ALERTS_TABLE: tableName }),

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { alertSchema as domainAlertSchema } from '../domain/alert';
+import { silenceSchema as domainSilenceSchema } from '../domain/silence';
 import { loadConfig } from './config-file';
 import { CliError, codeOfStatus, reportError } from './errors';
 
@@ -31,6 +32,9 @@ const auditEventSchema = z.looseObject({
 
 const auditTrailSchema = z.looseObject({ items: z.array(auditEventSchema) });
 
+const silenceSchema = domainSilenceSchema.loose();
+const silenceListSchema = z.looseObject({ items: z.array(silenceSchema) });
+
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string(),
@@ -53,6 +57,16 @@ export type AlertPage = z.infer<typeof alertPageSchema>;
 export type AuditEventView = z.infer<typeof auditEventSchema>;
 export type AuditTrail = z.infer<typeof auditTrailSchema>;
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type SilenceView = z.infer<typeof silenceSchema>;
+
+/** The body of POST /silences; instants are epoch ms or ISO 8601. */
+export interface NewSilence {
+  stationId: string;
+  alertTypes?: string[];
+  startsAt?: number | string;
+  endsAt: number | string;
+  reason: string;
+}
 
 export interface AlertListQuery {
   status?: string;
@@ -198,6 +212,21 @@ export class ApiClient {
   /** Ends the alert's incident by hand (POST /alerts/{id}/resolve). */
   resolve(alertId: string, reason: string): Promise<AlertView> {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/resolve`, alertSchema, { reason });
+  }
+
+  /** A silence (maintenance window) as the token's subject (POST /silences). */
+  addSilence(silence: NewSilence): Promise<SilenceView> {
+    return this.call('POST', '/silences', silenceSchema, silence);
+  }
+
+  /** The silences in force and future (GET /silences). */
+  listSilences(): Promise<{ items: SilenceView[] }> {
+    return this.call('GET', '/silences', silenceListSchema);
+  }
+
+  /** Ends a silence now (DELETE /silences/{id}). */
+  removeSilence(silenceId: string): Promise<SilenceView> {
+    return this.call('DELETE', `/silences/${encodeURIComponent(silenceId)}`, silenceSchema);
   }
 
   /** A token from the local runtime's token route (it exists only there, never in AWS). */

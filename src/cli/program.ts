@@ -6,6 +6,7 @@ import { costCommand } from './commands/cost';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
+import { silencesCommand } from './commands/silences';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
 import { tokenCommand } from './commands/token';
@@ -40,6 +41,7 @@ export const program = (): Command => {
     .addCommand(replayCommand())
     .addCommand(alertsCommand())
     .addCommand(auditCommand())
+    .addCommand(silencesCommand())
     .addCommand(logsCommand())
     .addCommand(verifyCommand())
     .addCommand(costCommand())

@@ -87,3 +87,13 @@ export class UnwrittenItemsError extends Error {
     this.name = 'UnwrittenItemsError';
   }
 }
+
+/** DELETE /silences/{silenceId} of a silence that does not exist. */
+export class SilenceNotFoundError extends DomainError {
+  readonly httpStatus = 404;
+  readonly code = 'SILENCE_NOT_FOUND';
+  constructor(readonly silenceId: string) {
+    super(`silence ${silenceId} does not exist`);
+    this.name = 'SilenceNotFoundError';
+  }
+}

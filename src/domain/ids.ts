@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import type { AlertType, AuditActionType } from './types';
 
 // Fixed namespaces: changing them changes every id, which would break replay safety.
@@ -29,3 +29,6 @@ export const failedAttemptTaskIdFor = (
 
 /** Step Functions execution name for an alert (<= 80 chars, [A-Za-z0-9-_]). */
 export const executionNameFor = (alertId: string): string => `alert-${alertId}`;
+
+/** A new silence's id: random, as every POST /silences is a new maintenance window. */
+export const newSilenceId = (): string => uuidv4();

@@ -1,3 +1,4 @@
+import type { Silence } from './silence';
 import type { Alert, AlertStatus, AlertType, AuditActionType, AuditEvent, Metric, Severity } from './types';
 
 /** A page of results and the opaque cursor of the next one (null on the last page). */
@@ -129,3 +130,15 @@ export const systemClock: Clock = { now: () => Date.now() };
  * call's result. A call whose `fn` throws leaves no trace, so a retry runs it again.
  */
 export type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Silences (maintenance windows), see src/domain/silence.ts. */
+export interface SilenceStore {
+  /** Conditional put of a new silence. */
+  create(silence: Silence): Promise<void>;
+  /** Silences with endsAt > `after`, ending soonest first: one Query, whatever the fleet's size. */
+  endingAfter(after: number): Promise<Silence[]>;
+  /** Ends a silence at `at` (endsAt moves to `at` unless it ended earlier); throws SilenceNotFoundError. */
+  end(silenceId: string, by: string, at: number): Promise<Silence>;
+  /** Counts one suppressed trigger on the silence (nothing when the silence is gone). */
+  countMatch(silenceId: string, triggeredAt: number): Promise<void>;
+}

@@ -96,6 +96,14 @@ export const FLOW_STEPS: Record<string, (line: LogLine) => FlowEntry | undefined
     tag: 'suppressed',
     text: `${pad(line.alertType, 14)} ${pad(line.stationId, 12)} silenced${line.silenceId ? ` by ${text(line.silenceId)}` : ''}`,
   }),
+  'silence added': (line) => ({
+    tag: 'suppressed',
+    text: `silence ${text(line.silenceId)} on ${text(line.stationId)} until ${new Date(Number(line.endsAt)).toISOString()} by ${text(line.actor)}`,
+  }),
+  'silence ended': (line) => ({
+    tag: 'suppressed',
+    text: `silence ${text(line.silenceId)} on ${text(line.stationId)} ended by ${text(line.actor)} (${text(line.matched)} suppressed)`,
+  }),
   'alert approved': (line) => ({
     tag: 'decision',
     text: `APPROVED ${text(line.alertId)} by ${text(line.actor)}`,

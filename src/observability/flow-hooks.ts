@@ -1,3 +1,4 @@
+import type { Silence } from '../domain/silence';
 import type { Alert } from '../domain/types';
 import type { DispatchBatchHooks } from '../streams/dispatch-batch';
 import type { EvaluateBatchHooks } from '../streams/evaluate-batch';
@@ -40,6 +41,15 @@ export const evaluateHooks: Required<EvaluateBatchHooks> = {
   onCleared: (outcome, sequenceNumber) => {
     if (outcome.kind === 'resolved') alertResolved(outcome.alert, { sequenceNumber });
   },
+  onSuppressed: (candidate, silenceId, sequenceNumber) =>
+    logger.info('trigger suppressed', {
+      silenceId,
+      stationId: candidate.stationId,
+      alertType: candidate.alertType,
+      severity: candidate.severity,
+      triggeredAt: candidate.triggeredAt,
+      sequenceNumber,
+    }),
   onRecordFailed: (sequenceNumber, stationId, error) =>
     logger.error('stream record failed', { sequenceNumber, stationId, error }),
   onCounts: ({ processed, skipped, failed }) => {
@@ -108,8 +118,25 @@ const alertResolved = (alert: Alert, context: { sequenceNumber?: string; actor?:
     ...context,
   });
 
-/** POST /alerts/{id}/resolve ended an incident. */
-export const alertResolvedByHand = (alert: Alert, actor: string): void => alertResolved(alert, { actor });
+/** POST /alerts/{id}/resolve ended an incident; returns the alert, for the response. */
+export const alertResolvedByHand = (alert: Alert, actor: string): Alert => {
+  alertResolved(alert, { actor });
+  return alert;
+};
+
+/** POST /silences added a silence, or DELETE /silences/{id} ended it; returns it, for the response. */
+export const silenceChanged = (silence: Silence, actor: string): Silence => {
+  logger.info(silence.endedAt === undefined ? 'silence added' : 'silence ended', {
+    silenceId: silence.silenceId,
+    stationId: silence.stationId,
+    alertTypes: silence.alertTypes,
+    startsAt: silence.startsAt,
+    endsAt: silence.endsAt,
+    matched: silence.matched,
+    actor,
+  });
+  return silence;
+};
 
 /** The scheduled sweep: each escalation it wrote, then what it looked at. */
 export const deadlinesSwept = (outcome: SweepOutcome): void => {

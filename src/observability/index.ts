@@ -10,6 +10,7 @@ export {
   evaluateHooks,
   readingsAccepted,
   readingsRejected,
+  silenceChanged,
   workflowOutcomeRecorded,
 } from './flow-hooks';
 export type { FunctionKey } from './flow-metrics';

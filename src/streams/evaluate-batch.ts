@@ -16,6 +16,8 @@ export interface EvaluateBatchHooks {
   onAlert?(outcome: RaiseOutcome, candidate: AlertCandidate, sequenceNumber: string): void;
   /** An open incident's condition cleared at this record (`none`: nothing was open, nothing changed). */
   onCleared?(outcome: IncidentEnd, sequenceNumber: string): void;
+  /** A silence suppressed this trigger: it opened no alert. */
+  onSuppressed?(candidate: AlertCandidate, silenceId: string, sequenceNumber: string): void;
   onRecordFailed?(sequenceNumber: string, stationId: string | undefined, error: unknown): void;
   onCounts?(counts: { processed: number; skipped: number; failed: number }): void;
   /** The window state was not the one this instance returned last in the same window (see ShardHistory). */
@@ -126,8 +128,10 @@ export const evaluateBatch = async (
         result = { evaluated: [], failure: { sequenceNumber: records[0]?.sequenceNumber ?? '', error } };
       }
       processed += result.evaluated.length;
-      for (const { sequenceNumber, outcomes, cleared } of result.evaluated) {
+      for (const { sequenceNumber, outcomes, cleared, suppressed } of result.evaluated) {
         for (const { outcome, candidate } of outcomes) hooks.onAlert?.(outcome, candidate, sequenceNumber);
+        for (const { candidate, silenceId } of suppressed ?? [])
+          hooks.onSuppressed?.(candidate, silenceId, sequenceNumber);
         for (const { outcome } of cleared ?? []) hooks.onCleared?.(outcome, sequenceNumber);
       }
       if (result.failure) {

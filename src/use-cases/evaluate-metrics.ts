@@ -10,12 +10,15 @@ import type {
 import type { RuledAlertType } from '../domain/rule-metadata';
 import type { Metric } from '../domain/types';
 import { clearedTypes, evaluateWindow, historyLookbackMs, type RuleThresholds, windowFor } from '../rules';
+import type { SilenceCheck } from './silence-check';
 
 export interface EvaluateDeps {
   metrics: MetricStore;
   alerts: AlertStore;
   clock: Clock;
   thresholds: RuleThresholds;
+  /** Silences (maintenance windows); without it nothing is silenced. */
+  silences?: SilenceCheck;
 }
 
 /** One metric from the stream, in the order the stream delivered it. */
@@ -30,6 +33,8 @@ export interface RecordEvaluation {
   outcomes: { candidate: AlertCandidate; outcome: RaiseOutcome }[];
   /** The incidents whose condition cleared at this reading, and what the alert store made of it. */
   cleared?: { alertType: RuledAlertType; outcome: IncidentEnd }[];
+  /** Triggers a silence suppressed: no alert, nothing started, nobody notified. */
+  suppressed?: { candidate: AlertCandidate; silenceId: string }[];
 }
 
 /** A station's readings with afterTs < timestamp <= toTs (more is fine: the window selects), ascending. */
@@ -82,7 +87,13 @@ export const evaluateStation = async (
     try {
       judged.delete(metric.timestamp); // a MODIFY may have changed the reading: judge the streamed image
       const outcomes: RecordEvaluation['outcomes'] = [];
+      const suppressed: NonNullable<RecordEvaluation['suppressed']> = [];
       for (const candidate of candidatesOf(metric)) {
+        const silence = await deps.silences?.suppressing(candidate);
+        if (silence) {
+          suppressed.push({ candidate, silenceId: silence.silenceId });
+          continue;
+        }
         const alertId = alertIdFor(stationId, candidate.alertType, candidate.triggeredAt);
         outcomes.push({ candidate, outcome: await deps.alerts.raise(candidate, alertId, deps.clock.now()) });
       }
@@ -93,7 +104,12 @@ export const evaluateStation = async (
           outcome: await deps.alerts.endIncident(stationId, alertType, metric.timestamp, deps.clock.now()),
         });
       }
-      evaluated.push({ sequenceNumber, outcomes, ...(cleared.length > 0 ? { cleared } : {}) });
+      evaluated.push({
+        sequenceNumber,
+        outcomes,
+        ...(cleared.length > 0 ? { cleared } : {}),
+        ...(suppressed.length > 0 ? { suppressed } : {}),
+      });
     } catch (error) {
       return { evaluated, failure: { sequenceNumber, error } };
     }

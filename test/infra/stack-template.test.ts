@@ -47,6 +47,15 @@ describe('the packaged stack: tables of record (seed 003)', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      // Silences only (docs/rules.md, "Silences"): sparse, alerts have no recordType, guards no endsAt.
+      {
+        IndexName: 'SilenceIndex',
+        KeySchema: [
+          { AttributeName: 'recordType', KeyType: 'HASH' },
+          { AttributeName: 'endsAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(p.AttributeDefinitions).toContainEqual({ AttributeName: 'createdAt', AttributeType: 'N' });
     expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -152,7 +161,7 @@ const actionsOf = (roleId: string): string[] =>
 describe('the packaged stack: least privilege', () => {
   const DATA_ACTIONS: Record<string, string[]> = {
     IngestMetricsRole: ['dynamodb:BatchWriteItem'],
-    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query'],
+    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:Query'],
     DecideAlertRole: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     SweepAlertsRole: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     PlanRemediationRole: [],

@@ -71,14 +71,21 @@ describe('ai-ops doctor', () => {
   it('fails the GSI check of an alerts table created without StatusIndex, and only that one', async () => {
     const suffix = `-nogsi-${randomUUID().slice(0, 8)}`;
     const rename = (name: string) => `${name}${suffix}`;
-    const { GlobalSecondaryIndexes: _dropped, ...withoutGsi } = createTableInput(resourceOf('AlertsTable'));
+    const input = createTableInput(resourceOf('AlertsTable'));
+    // The table's other indexes (SilenceIndex) stay: only StatusIndex is missing.
+    const kept = (input.GlobalSecondaryIndexes ?? []).filter((i) => i.IndexName !== 'StatusIndex');
+    const keyNames = new Set([
+      'alertId',
+      ...kept.flatMap((i) => (i.KeySchema ?? []).map((k) => k.AttributeName)),
+    ]);
     const name = rename(declaredName('AlertsTable'));
     await t.client.send(
       new CreateTableCommand({
-        ...withoutGsi,
+        ...input,
         TableName: name,
+        GlobalSecondaryIndexes: kept.length > 0 ? kept : undefined,
         // Without the index, its key attributes may not be declared either.
-        AttributeDefinitions: [{ AttributeName: 'alertId', AttributeType: 'S' }],
+        AttributeDefinitions: (input.AttributeDefinitions ?? []).filter((a) => keyNames.has(a.AttributeName)),
       }),
     );
     const checks = await runDoctor({ client: t.client, tables: [resourceOf('AlertsTable')], rename });

@@ -8,7 +8,10 @@ describe('DynamoDB Local harness', () => {
     const alerts = (await client.send(new DescribeTableCommand({ TableName: names.alerts }))).Table;
     expect(alerts?.TableStatus).toBe('ACTIVE');
     expect(alerts?.KeySchema).toEqual([{ AttributeName: 'alertId', KeyType: 'HASH' }]);
-    expect(alerts?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['StatusIndex']);
+    expect(alerts?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
+      'SilenceIndex',
+      'StatusIndex',
+    ]);
     expect(alerts?.StreamSpecification).toEqual({
       StreamEnabled: true,
       StreamViewType: 'NEW_AND_OLD_IMAGES',

@@ -11,9 +11,12 @@ describe('httpRoutesOf', () => {
       ['GET /alerts', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /alerts/{alertId}', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /alerts/{alertId}/audit', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
+      ['GET /silences', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['POST /alerts/{alertId}/approve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
       ['POST /alerts/{alertId}/reject', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
       ['POST /alerts/{alertId}/resolve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
+      ['POST /silences', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
+      ['DELETE /silences/{silenceId}', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
     ]);
     expect(
       routes.every((r) => r.authorizer?.name === 'jwt' && r.authorizer.identityHeader === 'authorization'),
