@@ -32,3 +32,12 @@ export const executionNameFor = (alertId: string): string => `alert-${alertId}`;
 
 /** A new silence's id: random, as every POST /silences is a new maintenance window. */
 export const newSilenceId = (): string => uuidv4();
+
+/**
+ * The `dedupKey` message attribute of every notification: the alert and the event (and which time, for
+ * an event that happens more than once, such as an escalation level). A standard SNS topic delivers at
+ * least once, and a retried step may publish again; a subscriber drops a message whose key it has seen.
+ * The workflow's messages build the same key in infra/remediation-workflow.asl.json (States.Format).
+ */
+export const notificationDedupKeyFor = (alertId: string, event: string, occurrence?: string): string =>
+  occurrence === undefined ? `${alertId}|${event}` : `${alertId}|${event}|${occurrence}`;

@@ -11,8 +11,11 @@ const header = (event: HttpApiEvent, name: string): string | undefined => {
   return undefined;
 };
 
-/** The JSON body of a request: a wrong content type, an empty body or malformed JSON is a 400 that says so. */
-export const jsonBody = (event: HttpApiEvent): unknown => {
+/**
+ * The JSON body of a request: a wrong content type, an empty body, a body over `maxBytes` (checked before
+ * it is parsed) or malformed JSON is a 400 that says so.
+ */
+export const jsonBody = (event: HttpApiEvent, options: { maxBytes?: number } = {}): unknown => {
   const contentType = header(event, 'content-type');
   if (!contentType || !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(contentType.trim())) {
     throw new ValidationError(`content type must be application/json, got ${contentType ?? 'none'}`, [
@@ -24,6 +27,11 @@ export const jsonBody = (event: HttpApiEvent): unknown => {
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body
     : '';
+  const bytes = Buffer.byteLength(raw, 'utf8');
+  if (options.maxBytes !== undefined && bytes > options.maxBytes)
+    throw new ValidationError(`request body too large: ${bytes} bytes (at most ${options.maxBytes})`, [
+      { path: '(body)', message: `must be at most ${options.maxBytes} bytes` },
+    ]);
   if (raw.trim() === '')
     throw new ValidationError('request body is empty', [{ path: '(body)', message: 'must not be empty' }]);
   try {

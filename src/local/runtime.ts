@@ -12,6 +12,7 @@ import {
   localClientConfig,
   startDynamoDbLocal,
 } from './dynamodb-local';
+import { type ExecutionJournal, fileJournal, inMemoryJournal } from './execution-journal';
 import {
   type LocalFunction,
   type LocalFunctionPool,
@@ -154,7 +155,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     await createTables(client, tableResources(definition));
 
     const sink = createNotificationSink(files.notifications, (n) => options.onNotification?.(n));
-    const workflow = await startWorkflow(definition, client, sink, () => functions);
+    // With --data, execution names outlive the process, as in Step Functions (issue 12).
+    const journal = options.dataDir
+      ? fileJournal(join(options.dataDir, 'step-functions', 'executions'))
+      : inMemoryJournal();
+    const workflow = await startWorkflow(definition, client, sink, () => functions, journal);
     const aws: LocalAwsEndpoints = await startLocalAwsEndpoints({
       startExecution: async ({ name, input }) => {
         const execution = workflow.start(name, JSON.parse(input) as unknown);
@@ -240,6 +245,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await run.catch(() => undefined);
       });
     }
+    // Executions a killed runtime left RUNNING run again now that their functions are up.
+    for (const execution of workflow.resumeInterrupted())
+      options.logger.info('resumed an interrupted execution', { executionName: execution.name });
     ready = true;
     await claim.publish({ apiUrl: api.url, dynamodbEndpoint: dynamodb.endpoint });
 
@@ -267,6 +275,7 @@ const startWorkflow = async (
   client: DynamoDBClient,
   sink: ReturnType<typeof createNotificationSink>,
   functions: () => Map<string, LocalFunction>,
+  journal: ExecutionJournal,
 ) => {
   const machine = definition.resources.Resources.RemediationStateMachine;
   const substitutions = Object.fromEntries(
@@ -276,6 +285,7 @@ const startWorkflow = async (
   );
   const planArn = substitutions.PlanRemediationFunctionArn ?? '';
   return createLocalWorkflow({
+    journal,
     substitutions,
     stateMachineArn: resolveLocal(definition, { 'Fn::GetAtt': ['RemediationStateMachine', 'Arn'] }),
     updateAlert: (params) => client.send(new UpdateItemCommand(params)),

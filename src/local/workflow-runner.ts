@@ -12,6 +12,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { type ExecutionJournal, inMemoryJournal, type JournalEntry } from './execution-journal';
 import { lambdaContext } from './lambda-context';
 
 /**
@@ -102,6 +103,8 @@ export interface LocalWorkflowOptions {
   /** Overrides every Retry pause (ms), e.g. 0 in tests; by default the definition's backoff applies. */
   retryIntervalMs?: number;
   clock?: () => number;
+  /** Where executions are kept (the runtime's --data): a name once started stays taken across restarts. */
+  journal?: ExecutionJournal;
 }
 
 export interface LocalWorkflow {
@@ -111,6 +114,11 @@ export interface LocalWorkflow {
   describe(executionArn: string): ExecutionDescription | undefined;
   /** StopExecution: the execution ends ABORTED. */
   stop(executionArn: string): void;
+  /**
+   * Runs again, from the start and under the same name, every execution the journal shows RUNNING: the
+   * process that ran it stopped (in AWS it would have carried on). Call once the tasks' functions are up.
+   */
+  resumeInterrupted(): LocalExecution[];
 }
 
 /** StartExecution's error for a name already used with a different input. */
@@ -341,20 +349,22 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions): LocalWorkflo
     }
   };
 
-  const start = (name: string, input: unknown): LocalExecution => {
-    if (!NAME.test(name)) throw namedError('InvalidName', `Invalid Name: '${name}'`);
-    const json = toJson(input);
-    const existing = executions.get(name);
-    if (existing) {
-      // AWS returns the running execution for the same name and input; a closed one it refuses with
-      // ExecutionAlreadyExists. Locally both return the existing execution: replays stay harmless.
-      if (canonical(existing.input) !== canonical(json)) {
-        throw new ExecutionAlreadyExistsError(existing.execution.executionArn);
-      }
-      return { ...existing.execution, alreadyStarted: true };
-    }
-    const executionArn = `arn:${partition}:states:${region}:${account}:execution:${machineName}:${name}`;
-    const startDate = clock();
+  const journal = options.journal ?? inMemoryJournal();
+  const journalEntry = (record: ExecutionRecord): JournalEntry => ({
+    name: record.execution.name,
+    executionArn: record.execution.executionArn,
+    startDate: record.execution.startDate,
+    input: record.input,
+    status: record.status,
+    ...(record.result ? { result: record.result } : {}),
+  });
+
+  const launch = (
+    name: string,
+    json: JsonValue,
+    executionArn: string,
+    startDate: number,
+  ): ExecutionRecord => {
     const context: RunOptions['context'] = {
       Execution: { Id: executionArn, Name: name, RoleArn: `arn:${partition}:iam::${account}:role/local` },
       StateMachine: { Id: stateMachineArn, Name: machineName },
@@ -379,6 +389,7 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions): LocalWorkflo
         const result: ExecutionResult = { ...partial, startDate, stopDate: clock() };
         record.status = result.status;
         record.result = result;
+        journal.save(journalEntry(record));
         await notify(statusChange(record, result));
         return result;
       });
@@ -389,8 +400,71 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions): LocalWorkflo
       execution: { executionArn, name, startDate, alreadyStarted: false, done },
     };
     executions.set(name, record);
+    return record;
+  };
+
+  const start = (name: string, input: unknown): LocalExecution => {
+    if (!NAME.test(name)) throw namedError('InvalidName', `Invalid Name: '${name}'`);
+    const json = toJson(input);
+    const existing = executions.get(name);
+    if (existing) {
+      // AWS returns the running execution for the same name and input; a closed one it refuses with
+      // ExecutionAlreadyExists. Locally both return the existing execution: replays stay harmless.
+      if (canonical(existing.input) !== canonical(json)) {
+        throw new ExecutionAlreadyExistsError(existing.execution.executionArn);
+      }
+      return { ...existing.execution, alreadyStarted: true };
+    }
+    const executionArn = `arn:${partition}:states:${region}:${account}:execution:${machineName}:${name}`;
+    const record = launch(name, json, executionArn, clock());
+    // On disk before StartExecution answers: a crash after the answer cannot free the name.
+    journal.save(journalEntry(record));
     return record.execution;
   };
+
+  // Executions of earlier runs: closed ones keep their result, RUNNING ones wait for resumeInterrupted.
+  const interrupted: JournalEntry[] = [];
+  for (const entry of journal.load()) {
+    if (entry.status === 'RUNNING' || !entry.result) {
+      interrupted.push(entry);
+      continue;
+    }
+    const result = entry.result;
+    executions.set(entry.name, {
+      input: entry.input,
+      status: entry.status,
+      result,
+      abort: () => {},
+      execution: {
+        executionArn: entry.executionArn,
+        name: entry.name,
+        startDate: entry.startDate,
+        alreadyStarted: false,
+        done: Promise.resolve(result),
+      },
+    });
+  }
+  // Until resumed, an interrupted execution's name is taken all the same.
+  for (const entry of interrupted) {
+    const pending: ExecutionRecord = {
+      input: entry.input,
+      status: 'RUNNING',
+      abort: () => {},
+      execution: {
+        executionArn: entry.executionArn,
+        name: entry.name,
+        startDate: entry.startDate,
+        alreadyStarted: false,
+        done: new Promise<ExecutionResult>(() => {}),
+      },
+    };
+    executions.set(entry.name, pending);
+  }
+
+  const resumeInterrupted = (): LocalExecution[] =>
+    interrupted
+      .splice(0)
+      .map((entry) => launch(entry.name, toJson(entry.input), entry.executionArn, entry.startDate).execution);
 
   const find = (executionArn: string): ExecutionRecord | undefined =>
     [...executions.values()].find((record) => record.execution.executionArn === executionArn);
@@ -415,5 +489,6 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions): LocalWorkflo
       const record = find(executionArn);
       if (record?.status === 'RUNNING') record.abort();
     },
+    resumeInterrupted,
   };
 };

@@ -1,4 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { notificationDedupKeyFor } from '../../domain/ids';
 import type { AlertNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
 import { publish, stringAttribute } from './publish';
@@ -41,6 +42,7 @@ export class SnsAlertNotifier implements AlertNotifier {
         severity: stringAttribute(alert.severity),
         stationId: stringAttribute(alert.stationId),
       },
+      dedupKey: notificationDedupKeyFor(alert.alertId, APPROVED_EVENT),
       about: `the message for alert ${alert.alertId}`,
     });
   }

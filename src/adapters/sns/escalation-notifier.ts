@@ -1,4 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { notificationDedupKeyFor } from '../../domain/ids';
 import type { EscalationNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
 import { publish, stringAttribute } from './publish';
@@ -36,6 +37,7 @@ export class SnsEscalationNotifier implements EscalationNotifier {
         alertType: stringAttribute(alert.alertType),
         stationId: stringAttribute(alert.stationId),
       },
+      dedupKey: notificationDedupKeyFor(alert.alertId, 'ALERT_ESCALATED', String(level)),
       about: `the escalation of alert ${alert.alertId}`,
     });
   }

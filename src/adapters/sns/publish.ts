@@ -13,6 +13,8 @@ export interface Publication {
   message: Record<string, unknown>;
   /** The attributes subscription filter policies select on. */
   attributes: Record<string, MessageAttributeValue>;
+  /** The deterministic `dedupKey` attribute (notificationDedupKeyFor) a subscriber drops duplicates by. */
+  dedupKey: string;
   /** What the message is about, for the error when SNS answers without a MessageId. */
   about: string;
 }
@@ -21,14 +23,14 @@ export interface Publication {
 export const publish = async (
   client: SNSClient,
   topicArn: string,
-  { subject, message, attributes, about }: Publication,
+  { subject, message, attributes, dedupKey, about }: Publication,
 ): Promise<{ messageId: string; topicArn: string }> => {
   const output = await client.send(
     new PublishCommand({
       TopicArn: topicArn,
       Subject: subject.replace(/[^\x20-\x7e]/g, '?').slice(0, SUBJECT_MAX),
       Message: JSON.stringify(message),
-      MessageAttributes: attributes,
+      MessageAttributes: { ...attributes, dedupKey: stringAttribute(dedupKey) },
     }),
   );
   if (!output.MessageId) throw new Error(`SNS accepted ${about} without a MessageId`);

@@ -109,10 +109,16 @@ describe('SnsAlertNotifier', () => {
     });
     expect(Object.keys(input?.MessageAttributes ?? {}).sort()).toEqual([
       'alertType',
+      'dedupKey',
       'event',
       'severity',
       'stationId',
     ]);
+    // The same alert and event always carry the same key: a subscriber drops the rare SNS duplicate.
+    expect(input?.MessageAttributes?.dedupKey).toEqual({
+      DataType: 'String',
+      StringValue: `${alert.alertId}|ALERT_APPROVED`,
+    });
     expect(JSON.parse(input?.Message ?? '')).toEqual({
       event: 'ALERT_APPROVED',
       alertId: alert.alertId,

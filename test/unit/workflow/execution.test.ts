@@ -71,6 +71,7 @@ describe('remediation workflow, executed locally from infra/remediation-workflow
         severity: alert.severity,
         stationId: alert.stationId,
         event: 'REMEDIATION_SUCCEEDED',
+        dedupKey: `${alert.alertId}|REMEDIATION_SUCCEEDED`,
       });
       expect(JSON.parse(message?.Message ?? '')).toMatchObject({ alertId: alert.alertId, plan: output.plan });
       expect(message?.Subject).toBe(`Remediation planned for alert ${alert.alertId}`);
@@ -124,6 +125,7 @@ describe('remediation workflow, executed locally from infra/remediation-workflow
       severity: 'URGENT',
       stationId: alert.stationId,
       event: 'REMEDIATION_FAILED',
+      dedupKey: `${alert.alertId}|REMEDIATION_FAILED`,
     });
     expect(JSON.parse(published[0]?.Message ?? '')).toMatchObject({
       event: 'REMEDIATION_FAILED',
