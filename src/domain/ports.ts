@@ -129,3 +129,18 @@ export const systemClock: Clock = { now: () => Date.now() };
  * call's result. A call whose `fn` throws leaves no trace, so a retry runs it again.
  */
 export type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+
+/** GET /stations/{stationId}/metrics: a station's readings in [from, to], newest first. */
+export interface StationMetricsQuery {
+  stationId: string;
+  /** Epoch ms, inclusive; absent: no bound. */
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface StationMetricsReader {
+  /** Newest first, paged with an opaque cursor. Throws ValidationError on a bad cursor. */
+  page(query: StationMetricsQuery): Promise<Page<Metric>>;
+}
