@@ -83,6 +83,8 @@ const send = (path: string, init: RequestInit): Promise<Response> =>
   fetch(path, {
     ...init,
     headers: {
+      // `ai-ops console` forwards only requests with it (a cross-site page cannot send it without CORS).
+      'x-ai-ops-console': '1',
       ...(init.body ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },

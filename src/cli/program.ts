@@ -2,6 +2,7 @@ import { Argument, Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
+import { consoleCommand } from './commands/console';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
@@ -41,6 +42,7 @@ export const program = (): Command => {
     .addCommand(auditCommand())
     .addCommand(logsCommand())
     .addCommand(verifyCommand())
+    .addCommand(consoleCommand())
     .addCommand(completionCommand(() => root))
     .addHelpText('after', `\n${DISCOVERY_ORDER}\n\n${EXIT_CODES}`);
   return root;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUser } from '../../src/cli/api-client';
 import type { Alert } from '../../src/domain/types';
+import { startConsoleProxy } from '../../src/local/console/proxy';
 import { chargerDownMetric, LocalApi, outOfStockMetric } from './support/api';
 import { launchChromium } from './support/browser';
 import { runCli } from './support/cli';
@@ -139,5 +140,26 @@ describe('the operator console', () => {
       expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
     expect(await page.locator('.who').textContent()).toBe('viewer (read-only)');
     await page.close();
+  });
+
+  it('works through `ai-ops console`: the proxy adds the token, which the page never holds', async () => {
+    const token = await api.token('proxied-viewer', { scopes: ['alerts/read'] });
+    const proxy = await startConsoleProxy({ endpoint: e2e.runtime.url, token, port: 0 });
+    try {
+      const page = await browser.newPage({ locale: 'en-GB' });
+      await page.goto(`${proxy.url}/console/#/alerts/${approved.alertId}`);
+      await page.locator('.trace li[data-step="STEP_FUNCTION_SUCCEEDED"]').waitFor();
+      expect(await page.locator('.who').textContent()).toBe('proxied-viewer (read-only)');
+      // Evaluated in the page, where these globals exist (this file is compiled without the DOM's types).
+      const stored = await page.evaluate(
+        'JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie',
+      );
+      expect(String(stored)).not.toContain(token.slice(-20));
+      await page.close();
+      // Another origin's page cannot send the console's header without a preflight: the proxy refuses.
+      expect((await fetch(`${proxy.url}/alerts`)).status).toBe(403);
+    } finally {
+      await proxy.close();
+    }
   });
 });

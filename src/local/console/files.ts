@@ -8,6 +8,9 @@ import type { HttpReply } from '../http-api/result';
 /** Where the console is served: the page and its files; everything else is the API. */
 export const CONSOLE_PATH = '/console';
 
+/** The page sends it on every API call; `ai-ops console` forwards only requests that carry it. */
+export const CONSOLE_HEADER = 'x-ai-ops-console';
+
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CONSOLE_DIST = join(REPO, 'dist', 'console');
 
