@@ -54,6 +54,7 @@ export const FUNCTION_SETTINGS = {
   planRemediation: z.object({ ...runtime }),
   recordWorkflowOutcome: z.object({ ...runtime, AUDIT_TABLE: tableName }),
   sweepAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, APPROVAL_DEADLINES: z.string().optional() }),
+  queryStationMetrics: z.object({ ...runtime, METRICS_TABLE: tableName }),
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_SETTINGS;

@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
 import { costCommand } from './commands/cost';
+import { consoleCommand } from './commands/console';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
@@ -45,6 +46,7 @@ export const program = (): Command => {
     .addCommand(logsCommand())
     .addCommand(verifyCommand())
     .addCommand(costCommand())
+    .addCommand(consoleCommand())
     .addCommand(completionCommand(() => root))
     .addHelpText('after', `\n${DISCOVERY_ORDER}\n\n${EXIT_CODES}`);
   return root;

@@ -142,3 +142,18 @@ export interface SilenceStore {
   /** Counts one suppressed trigger on the silence (nothing when the silence is gone). */
   countMatch(silenceId: string, triggeredAt: number): Promise<void>;
 }
+
+/** GET /stations/{stationId}/metrics: a station's readings in [from, to], newest first. */
+export interface StationMetricsQuery {
+  stationId: string;
+  /** Epoch ms, inclusive; absent: no bound. */
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface StationMetricsReader {
+  /** Newest first, paged with an opaque cursor. Throws ValidationError on a bad cursor. */
+  page(query: StationMetricsQuery): Promise<Page<Metric>>;
+}

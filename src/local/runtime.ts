@@ -4,6 +4,7 @@ import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sd
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type LocalAwsEndpoints, startLocalAwsEndpoints } from './aws-endpoints/server';
+import { consoleFiles } from './console/files';
 import { createTables } from './create-tables';
 import {
   type DynamoDbLocal,
@@ -224,6 +225,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       port: options.port,
       isReady: () => ready,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      // The operator console at /console: the page gets its tokens from /local/token itself.
+      staticFiles: await consoleFiles({ mode: 'local' }),
     });
     stops.push(() => api.close());
 

@@ -56,6 +56,7 @@ export const FUNCTION_KEYS = [
   'planRemediation',
   'recordWorkflowOutcome',
   'sweepAlerts',
+  'queryStationMetrics',
 ] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 

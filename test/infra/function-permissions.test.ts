@@ -88,6 +88,7 @@ const FUNCTIONS = [
   'planRemediation',
   'recordWorkflowOutcome',
   'sweepAlerts',
+  'queryStationMetrics',
 ];
 
 describe('each role against infra/function-permissions.yml and its handler code', () => {

@@ -110,7 +110,7 @@ describe('the packaged stack: functions', () => {
       expect(roles.has(role), `${id} shares a role`).toBe(false);
       roles.add(role);
     }
-    expect(functions().length).toBe(8);
+    expect(functions().length).toBe(9);
   });
 
   it('wires the stream consumers with partial batch failures, bisect, bounded retries and a DLQ', () => {
@@ -164,6 +164,7 @@ describe('the packaged stack: least privilege', () => {
     QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:Query'],
     DecideAlertRole: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     SweepAlertsRole: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    QueryStationMetricsRole: ['dynamodb:Query'],
     PlanRemediationRole: [],
     RecordWorkflowOutcomeRole: ['dynamodb:PutItem', 'sqs:SendMessage'],
   };

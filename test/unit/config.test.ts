@@ -43,6 +43,7 @@ describe('per-function settings', () => {
         'ingestMetrics',
         'planRemediation',
         'queryAlerts',
+        'queryStationMetrics',
         'recordWorkflowOutcome',
         'sweepAlerts',
       ].sort(),

@@ -98,6 +98,7 @@ export const startCommand = (): Command =>
         summaries.unref();
         say('');
         say(`  HTTP API          ${runtime.url}   (GET /health)`);
+        say(`  console           ${runtime.url}/console   (alerts inbox, decisions, charts)`);
         say(`  DynamoDB Local    ${runtime.dynamodbEndpoint}`);
         say(`  stage             ${runtime.definition.stage}`);
         say(`  runtime file      ${runtime.files.runtime}   (how \`ai-ops\` finds this runtime)`);

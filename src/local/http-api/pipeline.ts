@@ -12,6 +12,8 @@ export interface PipelineOptions {
   issuer: LocalTokenIssuer;
   isReady: () => boolean;
   integrationTimeoutMs: number;
+  /** Static files served before routing (the operator console); undefined for a path that is not theirs. */
+  staticFiles?: (method: string, rawPath: string) => HttpReply | undefined;
 }
 
 /** How one request ended, and why API Gateway answered instead of the function when it did. */
@@ -56,6 +58,8 @@ export const createRequestPipeline = (
     const localKey = `${request.method} ${rawPath}`;
     const local = await localRouteReply(localKey, request.body, { issuer, isReady });
     if (local) return { reply: local, route: undefined, routeKey: localKey, reason: undefined };
+    const file = options.staticFiles?.(request.method, rawPath);
+    if (file) return { reply: file, route: undefined, routeKey: localKey, reason: undefined };
 
     const matched = match(request.method, rawPath);
     if (!matched) {

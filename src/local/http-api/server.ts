@@ -35,6 +35,8 @@ export interface LocalHttpApiOptions {
   onRequest?: (info: RequestInfo) => void;
   /** API Gateway gives up on an integration after 30 s and answers 503; tests shorten it. */
   integrationTimeoutMs?: number;
+  /** Static files served before routing (the operator console, src/local/console/files.ts). */
+  staticFiles?: (method: string, rawPath: string) => HttpReply | undefined;
 }
 
 export interface LocalHttpApi {
@@ -104,6 +106,7 @@ export const createLocalHttpApi = async (options: LocalHttpApiOptions): Promise<
     issuer,
     isReady: options.isReady,
     integrationTimeoutMs: options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS,
+    ...(options.staticFiles ? { staticFiles: options.staticFiles } : {}),
   });
   let localPort = options.port;
 
