@@ -7,7 +7,8 @@ export default defineConfig({
     // One DynamoDB Local serves every file; each file creates its own tables (see test/support/tables.ts).
     pool: 'forks',
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A beforeAll that starts a whole local runtime (Java, tables, pollers) on a busy machine.
+    hookTimeout: 120_000,
     env: {
       // The CLI prints local time with the zone: one zone for every machine the suite runs on.
       TZ: 'UTC',

@@ -136,7 +136,9 @@ export const startDynamoDbLocal = async (
     }
   };
   try {
-    await waitUntilAnswering(endpoint, child, options.timeoutMs ?? 30_000);
+    // Generous: a Java that dies is noticed at once (exitCode above), and on a busy 2-core machine a
+    // healthy one has taken more than 30 s to answer its first request.
+    await waitUntilAnswering(endpoint, child, options.timeoutMs ?? 90_000);
   } catch (error) {
     await stop();
     throw error;
