@@ -47,11 +47,11 @@ describe('the packaged stack: tables of record (seed 003)', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
-      // Silences only (docs/rules.md, "Silences"): sparse, alerts have no recordType, guards no endsAt.
+      // Silences only (docs/rules.md, "Silences"): sparse, only silence rows have silenceSet.
       {
         IndexName: 'SilenceIndex',
         KeySchema: [
-          { AttributeName: 'recordType', KeyType: 'HASH' },
+          { AttributeName: 'silenceSet', KeyType: 'HASH' },
           { AttributeName: 'endsAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },

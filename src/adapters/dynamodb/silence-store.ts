@@ -9,17 +9,20 @@ import { conditionFailure } from './sdk-errors';
  * Silences are a third kind of row in the alerts table (beside alerts and open-alert guards), so they
  * need no table, stream or role of their own: `alertId = SILENCE#<silenceId>`, `recordType = SILENCE`.
  * They have no `status`, so StatusIndex, the dispatcher and GET /alerts never see them. The sparse
- * SilenceIndex (recordType, endsAt) holds silences only (alerts have no recordType, guards no endsAt),
- * so the silences in force are one Query that reads only them, never the alerts.
+ * SilenceIndex (silenceSet, endsAt) holds silences only (no other row has silenceSet), so the silences in
+ * force are one Query that reads only them, never the alerts.
  */
 export const SILENCE_RECORD_TYPE = 'SILENCE';
 export const SILENCE_INDEX = 'SilenceIndex';
+/** The one value of SilenceIndex's partition key: every silence row has it. */
+const SILENCE_SET = 'SILENCES';
 
 export const silenceKeyFor = (silenceId: string): string => `SILENCE#${silenceId}`;
 
 const toItem = (silence: Silence): Item => ({
   alertId: silenceKeyFor(silence.silenceId),
   recordType: SILENCE_RECORD_TYPE,
+  silenceSet: SILENCE_SET,
   ...silence,
 });
 
@@ -64,8 +67,8 @@ export class DynamoSilenceStore implements SilenceStore {
         new QueryCommand({
           TableName: tableName,
           IndexName: SILENCE_INDEX,
-          KeyConditionExpression: 'recordType = :silence AND endsAt > :after',
-          ExpressionAttributeValues: { ':silence': SILENCE_RECORD_TYPE, ':after': after },
+          KeyConditionExpression: 'silenceSet = :set AND endsAt > :after',
+          ExpressionAttributeValues: { ':set': SILENCE_SET, ':after': after },
           ExclusiveStartKey: startKey,
         }),
       );
