@@ -12,6 +12,12 @@ describe('httpRoutesOf', () => {
       ['GET /alerts/{alertId}', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /alerts/{alertId}/audit', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /silences', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
+      [
+        'GET /stations/{stationId}/metrics',
+        'queryStationMetrics',
+        'handlers/query-station-metrics.handler',
+        ['alerts/read'],
+      ],
       ['POST /alerts/{alertId}/approve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
       ['POST /alerts/{alertId}/reject', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
       ['POST /alerts/{alertId}/resolve', 'decideAlert', 'handlers/decide-alert.handler', ['alerts/decide']],
