@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_JVM_OPTIONS } from './test/support/test-jvm-options';
 
 export default defineConfig({
   test: {
@@ -16,6 +17,8 @@ export default defineConfig({
       LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // The Javas of the runtimes the tests start (in process or as `npm start`) run like the shared one.
+      AIOPS_DYNAMODB_JVM_OPTIONS: TEST_JVM_OPTIONS.join(' '),
     },
   },
 });

