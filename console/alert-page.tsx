@@ -9,6 +9,7 @@ import {
   alertWindow,
   deadlineText,
   decidedBy,
+  localTime,
   type Metric,
   type Page,
   REJECT_REASONS,
@@ -17,7 +18,7 @@ import {
   traceOf,
 } from './model';
 
-const when = (ms: number | undefined): string => (ms === undefined ? '—' : new Date(ms).toLocaleString());
+const when = (ms: number | undefined): string => (ms === undefined ? '—' : localTime(ms));
 
 interface AlertView {
   alert: Alert;

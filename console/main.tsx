@@ -4,7 +4,7 @@ import { AlertPage } from './alert-page';
 import { canDecide, currentIdentity, notLiveReason, startSession } from './api';
 import { Inbox } from './inbox';
 import { useLiveState } from './live';
-import { parseFilters } from './model';
+import { localTime, parseFilters } from './model';
 import { SilencesPage } from './silences-page';
 import { StationPage } from './station-page';
 import './style.css';
@@ -25,7 +25,7 @@ const LiveIndicator = () => {
   if (!state) return <span class="live live-unknown">connecting…</span>;
   return state.live ? (
     <span class="live live-on" data-live="true">
-      Live · updated {new Date(state.at).toLocaleTimeString()}
+      Live · updated {localTime(state.at, 'time')}
     </span>
   ) : (
     <span class="live live-off" data-live="false" role="alert">

@@ -281,3 +281,27 @@ export const traceOf = (alert: Alert, audit: readonly AuditEvent[]): TraceStep[]
     });
   return steps;
 };
+
+/**
+ * A time in the operator's locale. A browser started in the C/POSIX locale reports a tag such as
+ * `en-US@posix`, which Intl refuses with a RangeError (the whole page would fail to render), so each
+ * tag is cut at its `@` and an unusable list falls back to the runtime's own default.
+ */
+export const localTime = (
+  at: number | string,
+  part: 'dateTime' | 'time' = 'dateTime',
+  locales: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages,
+): string => {
+  const date = new Date(at);
+  const usable = locales.map((tag) => tag.replace(/@.*$/, '')).filter((tag) => tag !== '');
+  for (const candidate of [usable, 'en']) {
+    try {
+      return part === 'time'
+        ? date.toLocaleTimeString(candidate as string[] | string)
+        : date.toLocaleString(candidate as string[] | string);
+    } catch {
+      // A tag Intl still refuses: try the next candidate.
+    }
+  }
+  return date.toISOString();
+};

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, canDecide } from './api';
 import { usePoll } from './live';
-import { ALERT_TYPES } from './model';
+import { ALERT_TYPES, localTime } from './model';
 
 /** The silences API (issue 11): POST/GET /silences, DELETE /silences/{silenceId}. */
 interface Silence {
@@ -15,7 +15,7 @@ interface Silence {
   matched?: number;
 }
 
-const when = (v: number | string | undefined) => (v === undefined ? '—' : new Date(v).toLocaleString());
+const when = (v: number | string | undefined) => (v === undefined ? '—' : localTime(v));
 
 const loadSilences = async (): Promise<Silence[] | 'unavailable'> => {
   try {

@@ -5,6 +5,7 @@ import {
   deadlineText,
   filtersQuery,
   inboxOrder,
+  localTime,
   parseFilters,
   rejectReason,
   ruleThreshold,
@@ -98,5 +99,18 @@ describe('the alert page', () => {
     expect(trace[0]?.title).toBe('Triggering readings (2)');
     expect(trace[2]?.detail).toContain('executionArn arn:x');
     expect(trace[3]?.detail).toContain('messageId m-1');
+  });
+});
+
+describe('localTime', () => {
+  const at = Date.UTC(2026, 10, 27, 21, 18, 15);
+  it('formats in the first usable locale, cutting a POSIX tag at its @', () => {
+    expect(localTime(at, 'dateTime', ['en-US@posix'])).toBe(new Date(at).toLocaleString('en-US'));
+    expect(localTime(at, 'time', ['de-DE'])).toBe(new Date(at).toLocaleTimeString('de-DE'));
+  });
+  it('falls back to English when no tag is usable, instead of throwing', () => {
+    expect(() => new Date(at).toLocaleString('@posix')).toThrow(RangeError);
+    expect(localTime(at, 'dateTime', ['@posix'])).toBe(new Date(at).toLocaleString('en'));
+    expect(localTime(at, 'dateTime', ['not a tag!'])).toBe(new Date(at).toLocaleString('en'));
   });
 });
