@@ -1,3 +1,4 @@
+import './locale-guard';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AlertPage } from './alert-page';
