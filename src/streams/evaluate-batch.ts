@@ -59,7 +59,7 @@ const readThrough =
  * The evaluator's batch: INSERT and MODIFY records are evaluated, REMOVE (TTL expiry included) skipped
  * and counted. Records are grouped by station so each station is read once; a record that cannot be
  * decoded is reported alone, and a record that fails evaluation is reported with the later records of
- * its station so they are retried in order. Powertools' BatchProcessor works record by record, which is
+ * its station so they are retried. Each station's records are evaluated in event-time order. Powertools' BatchProcessor works record by record, which is
  * the per-record read this exists to avoid (bench/evaluate measures the difference).
  *
  * With `history` and a tumbling-window event, stations are read only when the shard's memory does not
@@ -110,7 +110,13 @@ export const evaluateBatch = async (
   let processed = 0;
   await Promise.all(
     [...stations].map(async ([stationId, records]) => {
-      records.sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
+      // Event time, not stream order: a clearing must not be judged before an older trigger of the same
+      // batch has opened its incident, or a partial redelivery would end differently from the whole batch.
+      records.sort(
+        (a, b) =>
+          a.metric.timestamp - b.metric.timestamp ||
+          compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber),
+      );
       let result: Awaited<ReturnType<typeof evaluateStation>>;
       try {
         result = await evaluateStation(
@@ -137,6 +143,8 @@ export const evaluateBatch = async (
       if (result.failure) {
         const { sequenceNumber, error } = result.failure;
         hooks.onRecordFailed?.(sequenceNumber, stationId, error);
+        // Every record not evaluated is reported, so the lowest sequence number among them, where Lambda
+        // resumes, covers them all; records after it already evaluated are evaluated again, idempotently.
         const from = records.findIndex((r) => r.sequenceNumber === sequenceNumber);
         for (const r of records.slice(Math.max(0, from))) failed.push(r.sequenceNumber);
       }

@@ -21,7 +21,7 @@ export interface EvaluateDeps {
   silences?: SilenceCheck;
 }
 
-/** One metric from the stream, in the order the stream delivered it. */
+/** One metric from the stream, with the sequence number the stream delivered it at. */
 export interface StreamedMetric {
   sequenceNumber: string;
   metric: Metric;
@@ -47,7 +47,7 @@ export interface StationEvaluation {
 }
 
 /**
- * Evaluates a station's records of one batch, in stream order, each against the window that ends at its
+ * Evaluates a station's records of one batch, in the order given (the batch sorts them by event time), each against the window that ends at its
  * own timestamp (event time, so a replay gives the same alerts). One read per station serves every
  * record: the range from the oldest record's window start to the newest record.
  */

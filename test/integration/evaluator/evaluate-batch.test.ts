@@ -339,16 +339,16 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
     ]);
   });
 
-  it('evaluates a station in stream order (sequence numbers), whatever the order of Records[]', async () => {
+  it('evaluates a station in event-time order, whatever the sequence numbers and the order of Records[]', async () => {
     const station = 'S_ORDER';
     const early = reading(station, T0 - MINUTE, { chargedBatteries: 4, swapRate: 0 });
     const late = reading(station, T0, { chargedBatteries: 0, swapRate: 0 });
     await f.writeMetrics([early, late]);
-    // Sequence numbers of different lengths: compared as numbers, not as strings.
-    const earlyRecord = metricInserted(early, '99');
-    const lateRecord = metricInserted(late, '100');
+    // The stream delivered `late` first (and sequence numbers of different lengths compare as numbers).
+    const lateRecord = metricInserted(late, '99');
+    const earlyRecord = metricInserted(early, '100');
 
-    await evaluateBatch(streamEvent([lateRecord, earlyRecord]), f.deps);
+    await evaluateBatch(streamEvent([earlyRecord, lateRecord]), f.deps);
 
     // `early` was evaluated first: it opened the alert and `late` merged into it.
     expect(await f.alertRows()).toEqual([
@@ -361,14 +361,15 @@ describe('evaluateBatch on DynamoDB Local, with factory-built stream records', (
     ]);
   });
 
-  it('does not count an older trigger delivered after a newer one (documented: lastSeenAt only moves on)', async () => {
+  it('does not count an older trigger delivered in a later batch (documented: lastSeenAt only moves on)', async () => {
     const station = 'S_OLDER';
     const newer = reading(station, T0, { chargedBatteries: 0, swapRate: 0 });
     const older = reading(station, T0 - MINUTE, { chargedBatteries: 4, swapRate: 0 });
     await f.writeMetrics([newer, older]);
     const { alerts: outcomes, hooks } = recordingHooks();
 
-    await evaluateBatch(streamEvent(inserted([newer, older])), f.deps, hooks);
+    await evaluateBatch(streamEvent(inserted([newer])), f.deps, hooks);
+    await evaluateBatch(streamEvent(inserted([older])), f.deps, hooks);
 
     expect(outcomes.map((o) => o.kind)).toEqual(['created', 'unchanged']);
     expect(await f.alertRows()).toEqual([

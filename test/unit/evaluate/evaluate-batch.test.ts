@@ -241,11 +241,13 @@ describe('evaluateBatch (in-memory stores)', () => {
             if (s.kind === 'malformed') expect(reported).toContain(seq(records[i]));
             if (s.kind === 'remove') expect(reported).not.toContain(seq(records[i]));
           }
-          // Within a station, once a record is reported every later one (in stream order) is too.
+          // Within a station, once a record is reported every later one in event-time order (timestamp,
+          // then stream order) is too: the ones not evaluated are all reported, whatever their sequence.
           for (const station of ['A', 'B', 'C']) {
             const evaluable = specs
-              .map((s, i) => ({ s, sequence: seq(records[i]) }))
-              .filter(({ s }) => s.station === station && (s.kind === 'insert' || s.kind === 'modify'));
+              .map((s, i) => ({ s, sequence: seq(records[i]), i }))
+              .filter(({ s }) => s.station === station && (s.kind === 'insert' || s.kind === 'modify'))
+              .sort((a, b) => a.s.minute - b.s.minute || a.i - b.i);
             const firstReported = evaluable.findIndex(({ sequence }) => reported.includes(sequence));
             if (firstReported >= 0)
               for (const { sequence } of evaluable.slice(firstReported)) expect(reported).toContain(sequence);
