@@ -88,6 +88,20 @@ export class UnwrittenItemsError extends Error {
   }
 }
 
+/** Keys a batch read left unprocessed (throttling) after its last attempt: a transient failure, not bad input. */
+export class UnreadItemsError extends Error {
+  constructor(
+    readonly table: string,
+    readonly keys: Record<string, unknown>[],
+    attempts: number,
+  ) {
+    super(
+      `${keys.length} item(s) not read from ${table} after ${attempts} attempts: ${JSON.stringify(keys.slice(0, 10))}${keys.length > 10 ? ' …' : ''}`,
+    );
+    this.name = 'UnreadItemsError';
+  }
+}
+
 /** DELETE /silences/{silenceId} of a silence that does not exist. */
 export class SilenceNotFoundError extends DomainError {
   readonly httpStatus = 404;

@@ -1,8 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import type { AlertQuery, Page } from '../../domain/ports';
 import { ALERT_STATUSES, type Alert, type AlertStatus } from '../../domain/types';
 import { alertsOf } from './alert-item';
+import { alertRows } from './alert-rows';
+import type { AlertTable } from './alert-table';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { fieldReader, type Item, isRecord } from './item-fields';
 import { ItemStream, queryFetcher } from './pages';
@@ -63,13 +64,12 @@ interface StatusRead {
 /**
  * Alerts newest first by createdAt. One status is one StatusIndex query; no status is a k-way merge of
  * the three, and the cursor records each query's position so every page resumes exactly after the last
- * alert it returned, however sparse a stationId filter makes DynamoDB's pages.
+ * alert it returned, however sparse a stationId filter makes DynamoDB's pages. The index holds keys,
+ * stationId and deadlineAt only, so the page's rows are then read whole (one BatchGetItem): a row that
+ * changed status since the index was read shows as it is now, and not in a list of its former status.
  */
-export const listAlerts = async (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  query: AlertQuery,
-): Promise<Page<Alert>> => {
+export const listAlerts = async (table: AlertTable, query: AlertQuery): Promise<Page<Alert>> => {
+  const { doc, tableName } = table;
   if (!Number.isInteger(query.limit) || query.limit < 1) {
     throw new ValidationError('limit must be a positive integer', [
       { path: 'limit', message: 'must be a positive integer' },
@@ -135,5 +135,11 @@ export const listAlerts = async (
   const p: ListCursor['p'] = {};
   for (const read of reads) if (read.position !== undefined) p[read.status] = read.position;
   const cursor: ListCursor = { v: 1, q: filters, p };
-  return { items: alertsOf(tableName, taken), nextCursor: hasMore ? encodeCursor(cursor) : null };
+  const rows = (
+    await alertRows(
+      table,
+      taken.map((item) => fieldReader(tableName, item).string('alertId')),
+    )
+  ).filter((row) => query.status === undefined || row.status === query.status);
+  return { items: alertsOf(tableName, rows), nextCursor: hasMore ? encodeCursor(cursor) : null };
 };

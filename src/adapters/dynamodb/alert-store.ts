@@ -65,7 +65,7 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   list(query: AlertQuery): Promise<Page<Alert>> {
-    return listAlerts(this.table.doc, this.table.tableName, query);
+    return listAlerts(this.table, query);
   }
 
   decide(alertId: string, decision: Decision): Promise<Alert> {

@@ -5,14 +5,17 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { recordConsumedCapacity } from '../../../src/adapters/dynamodb/consumed-capacity';
 import { DynamoMetricStore } from '../../../src/adapters/dynamodb/metric-store';
 import { localClientConfig } from '../../../src/local/dynamodb-local';
 import { CapacityTally, capacitySince, totalCapacity } from '../../../src/observability/consumed-capacity';
 import { metric } from '../../support/metric-factory';
 import { createTestTables, type TestTables } from '../../support/tables';
+import { candidateAt, idOf } from './fixtures';
 
 // Items of known size against DynamoDB's published rounding: a write is 1 unit per 1 KB (rounded up),
 // an eventually consistent read half a unit per 4 KB, a strongly consistent one a whole unit per 4 KB.
@@ -87,6 +90,32 @@ describe('consumed capacity as DynamoDB reports it', () => {
     const metrics = new DynamoMetricStore({ doc, tableName: t.names.metrics });
     const stored = await consumedBy(() => metrics.put(metric({ stationId: 'CAP_3' })));
     expect(totalCapacity(stored)).toMatchObject({ writeUnits: 1, requests: 1 });
+  });
+
+  it('merges a trigger into a PENDING alert without writing StatusIndex (its one PENDING key)', async () => {
+    const alerts = new DynamoAlertStore({ doc, tableName: t.names.alerts });
+    const first = candidateAt(1_700_000_000_000, { stationId: 'CAP_MERGE' });
+    await alerts.raise(first, idOf(first), 1_750_000_000_000);
+    const later = { ...first, triggeredAt: first.triggeredAt + 60_000 };
+
+    const merged = await consumedBy(() => alerts.raise(later, idOf(later), 1_750_000_060_000));
+
+    // The row is under 1 KB: one unit is the table's write alone; the index would have made it two.
+    expect(merged).toEqual([
+      { table: t.names.alerts, operation: 'UpdateItem', readUnits: 0, writeUnits: 1, requests: 1 },
+    ]);
+    // What the index does project still costs its write: the count above would see one.
+    const projected = await consumedBy(() =>
+      doc.send(
+        new UpdateCommand({
+          TableName: t.names.alerts,
+          Key: { alertId: idOf(first) },
+          UpdateExpression: 'SET deadlineAt = :d',
+          ExpressionAttributeValues: { ':d': 1_750_000_100_000 },
+        }),
+      ),
+    );
+    expect(totalCapacity(projected).writeUnits).toBe(2);
   });
 
   it('leaves a caller that asks for the capacity itself its own answer', async () => {
