@@ -124,7 +124,10 @@ const startInstance = (
   return instance;
 };
 
-/** serverless-esbuild's options in serverless.yml (custom.esbuild), as far as they shape the code. */
+/**
+ * serverless-esbuild's options in serverless.yml (custom.esbuild), as far as they shape the code
+ * (`exclude` aside: src/local/function-bundle.ts says why the SDK is bundled locally).
+ */
 const packagingOf = (definition: ServiceDefinition): PackagingOptions => {
   const esbuild = (definition.custom?.esbuild ?? {}) as Record<string, unknown>;
   const strings = (value: unknown): string[] | undefined =>
@@ -134,8 +137,6 @@ const packagingOf = (definition: ServiceDefinition): PackagingOptions => {
   if (typeof esbuild.target === 'string') options.target = esbuild.target;
   const mainFields = strings(esbuild.mainFields);
   if (mainFields) options.mainFields = mainFields;
-  const exclude = strings(esbuild.exclude);
-  if (exclude) options.exclude = exclude;
   const banner = esbuild.banner as { js?: unknown } | undefined;
   if (typeof banner?.js === 'string') options.banner = { js: banner.js };
   return options;

@@ -1,12 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../../../src/local/function-bundle';
 
 const root = mkdtempSync(join(tmpdir(), 'ai-ops-function-bundle-'));
 const handlerModule = join(root, 'handler.ts');
+/** The bundled code beside the instance script. */
+const codeOf = (script: string) => readFile(join(dirname(script), 'index.mjs'), 'utf8');
 const answer = (word: string) =>
   writeFile(handlerModule, `export const handler = async (): Promise<string> => ${JSON.stringify(word)};\n`);
 
@@ -23,15 +25,15 @@ describe('the bundle a local function instance runs', () => {
       functionBundle({ root, handlerModule }),
     ]);
     expect(builtMeanwhile).toBe(built);
-    expect(await readFile(built, 'utf8')).toContain('first answer');
-    const firstBuild = (await stat(built)).mtimeMs;
+    expect(await codeOf(built)).toContain('first answer');
+    const firstBuild = (await stat(join(dirname(built), 'index.mjs'))).mtimeMs;
 
     expect(await functionBundle({ root, handlerModule })).toBe(built);
-    expect((await stat(built)).mtimeMs).toBe(firstBuild);
+    expect((await stat(join(dirname(built), 'index.mjs'))).mtimeMs).toBe(firstBuild);
 
     await answer('second answer');
     const rebuilt = await functionBundle({ root, handlerModule });
-    const code = await readFile(rebuilt, 'utf8');
+    const code = await codeOf(rebuilt);
     expect(code).toContain('second answer');
     expect(code).not.toContain('first answer');
   });
