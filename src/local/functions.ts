@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type CapacityLine, mergeCapacity } from '../observability/consumed-capacity';
+import { functionBundle, type PackagingOptions } from './function-bundle';
 import type { CapturedOutput, FunctionWorkerData, WorkerMessage } from './function-worker';
 import { projectRoot, type ServiceDefinition } from './service-definition';
 
@@ -38,8 +39,6 @@ export interface LocalFunctionPool {
   stop(): Promise<void>;
 }
 
-const WORKER = new URL('./function-worker.ts', import.meta.url);
-
 // `node --cpu-prof` profiles the main thread only unless each worker is asked too (bench/pipeline's
 // profiling runs: docs/benchmarks.md).
 const profilingFlags = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
@@ -67,16 +66,18 @@ interface Instance {
 }
 
 const startInstance = (
+  script: string,
   data: FunctionWorkerData,
   env: Record<string, string>,
   onExit: (instance: Instance) => void,
   costs: InvocationCosts,
 ): Instance => {
-  // Workers load TypeScript through tsx, whatever loader the parent process runs under (tsx or vitest).
-  const worker = new Worker(WORKER, {
+  // The instance script is plain JavaScript (bundled), whatever loader the parent runs under (tsx or
+  // vitest); its source map points stack traces at the TypeScript, as NODE_OPTIONS does in Lambda.
+  const worker = new Worker(script, {
     workerData: data,
     env: { ...process.env, ...env },
-    execArgv: [...profilingFlags, '--import', 'tsx'],
+    execArgv: [...profilingFlags, '--enable-source-maps'],
   });
   let current: { id: number; resolve: (v: unknown) => void; reject: (e: Error) => void } | undefined;
   let nextId = 0;
@@ -124,6 +125,24 @@ const startInstance = (
 };
 
 /**
+ * serverless-esbuild's options in serverless.yml (custom.esbuild), as far as they shape the code
+ * (`exclude` aside: src/local/function-bundle.ts says why the SDK is bundled locally).
+ */
+const packagingOf = (definition: ServiceDefinition): PackagingOptions => {
+  const esbuild = (definition.custom?.esbuild ?? {}) as Record<string, unknown>;
+  const strings = (value: unknown): string[] | undefined =>
+    Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  const options: PackagingOptions = {};
+  if (typeof esbuild.minify === 'boolean') options.minify = esbuild.minify;
+  if (typeof esbuild.target === 'string') options.target = esbuild.target;
+  const mainFields = strings(esbuild.mainFields);
+  if (mainFields) options.mainFields = mainFields;
+  const banner = esbuild.banner as { js?: unknown } | undefined;
+  if (typeof banner?.js === 'string') options.banner = { js: banner.js };
+  return options;
+};
+
+/**
  * Starts a function as Lambda would run it: its handler module ("handlers/ingest-metrics.handler" in
  * serverless.yml, the code esbuild bundles) in isolated instances with the function's environment.
  * An instance runs one invocation at a time. An invocation goes to an idle instance; when none is idle
@@ -139,13 +158,19 @@ export const startFunction = async (
   const fn = definition.functions[functionName];
   if (!fn) throw new Error(`no function ${functionName} in the service definition`);
   const dot = fn.handler.lastIndexOf('.');
+  const root = resolve(options.root ?? projectRoot());
   const data: FunctionWorkerData = {
-    modulePath: join(options.root ?? projectRoot(), `${fn.handler.slice(0, dot)}.ts`),
+    modulePath: join(root, `${fn.handler.slice(0, dot)}.ts`),
     exportName: fn.handler.slice(dot + 1),
     qualifiedName: `${definition.service}-${definition.stage}-${functionName}`,
     memoryMb: String(fn.memorySize ?? definition.provider.memorySize ?? 1024),
     timeoutSeconds: Number(fn.timeout ?? definition.provider.timeout ?? 6),
   };
+  const script = await functionBundle({
+    root,
+    handlerModule: data.modulePath,
+    packaging: packagingOf(definition),
+  });
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const instances: Instance[] = [];
   const queue: { event: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
@@ -165,7 +190,7 @@ export const startFunction = async (
     if (!stopped) dispatch();
   };
   const grow = (): void => {
-    const instance = startInstance(data, env, remove, costs);
+    const instance = startInstance(script, data, env, remove, costs);
     instances.push(instance);
     starting += 1;
     instance.ready.then(
