@@ -4,7 +4,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
@@ -20,10 +20,15 @@ const keepSourceUrls = {
     plugin.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
-      return {
-        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      // esbuild's define replaces the expression only: a string that mentions import.meta.url (the
+      // function bundles' banner and bootstrap, src/local/function-bundle.ts) is left as it is.
+      const { code } = await transform(source, {
         loader: 'ts',
-      };
+        format: 'esm',
+        sourcefile: args.path,
+        define: { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) },
+      });
+      return { contents: code, loader: 'js' };
     });
   },
 };
