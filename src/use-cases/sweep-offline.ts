@@ -61,7 +61,9 @@ export const sweepOffline = async (deps: OfflineSweepDeps): Promise<OfflineSweep
       continue;
     }
     const candidate = offlineAlert(row.stationId, verdict, heardAt, deps.offlineAfterMs);
-    const silence = await deps.silences?.suppressing(candidate);
+    // Matched at the sweep's time, not the silence's start: a silence that ends while the station is still
+    // silent lets the next sweep raise the alert (with its trigger time, so still under the same id).
+    const silence = await deps.silences?.suppressing({ ...candidate, triggeredAt: now });
     if (silence) {
       outcome.suppressed.push({ stationId: row.stationId, silenceId: silence.silenceId });
       // Looked at again when the silence ends (the alert opens then if it is still silent), or earlier
