@@ -1,15 +1,14 @@
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsClients } from '../src/adapters/aws-clients';
-import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
-import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
-import { DynamoSilenceStore } from '../src/adapters/dynamodb/silence-store';
+import { DynamoAlertStore, DynamoMetricStore, DynamoSilenceStore } from '../src/adapters/dynamodb';
 import { settingsFor } from '../src/config';
 import { parseApprovalDeadlines } from '../src/domain/lifecycle';
 import { systemClock } from '../src/domain/ports';
-import { countStationsRead, evaluateHooks, observe } from '../src/observability';
+import { countStationsRead, evaluateHooks, heartbeatsRecorded, observe } from '../src/observability';
 import { historyLookbackMs, parseThresholdOverrides } from '../src/rules';
 import { evaluateBatch } from '../src/streams/evaluate-batch';
+import { heartbeatsOf } from '../src/streams/signs-of-life';
 import { StationHistory } from '../src/streams/station-history';
 import { SilenceCheck } from '../src/use-cases/silence-check';
 
@@ -31,10 +30,11 @@ const history = new StationHistory({
   maxReadings: settings.STATION_HISTORY_MAX_READINGS,
   windowMs: historyLookbackMs(thresholds),
 });
-
-/** Metrics stream -> rule engine -> PENDING alerts, merges and clears, with partial batch failures. */
+const heartbeats = heartbeatsOf(doc, settings, deps.alerts, heartbeatsRecorded);
+/** Metrics stream -> rule engine -> alerts, merges and clears; then the stations' heartbeats (offline). */
 export const handler = middy(async (event: DynamoDBStreamEvent) => {
   const { batchItemFailures, state, stationsRead } = await evaluateBatch(event, deps, evaluateHooks, history);
   countStationsRead(stationsRead);
+  await heartbeats.record(event);
   return state ? { batchItemFailures, state } : { batchItemFailures };
 }).use(observe());

@@ -15,6 +15,24 @@ const optionalUrl = z
 
 const tableName = z.string().min(3);
 
+/**
+ * How long a station may stay silent before it is STATION_OFFLINE, ms (src/domain/offline.ts). Blank
+ * means the default; anything else that is not a whole number of at least 10 s fails the cold start,
+ * naming OFFLINE_AFTER_MS.
+ */
+// The same figures as DEFAULT_OFFLINE_AFTER_MS and MIN_OFFLINE_AFTER_MS of src/domain/offline.ts (config
+// imports nothing of the core; test/unit/domain/offline.test.ts holds them equal).
+const DEFAULT_OFFLINE_AFTER_MS = 180_000;
+const MIN_OFFLINE_AFTER_MS = 10_000;
+const offlineAfterMs = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(MIN_OFFLINE_AFTER_MS, `must be at least ${MIN_OFFLINE_AFTER_MS} ms`)
+    .default(DEFAULT_OFFLINE_AFTER_MS),
+);
+
 /** What every function reads: where it runs and which endpoints its clients use. */
 const runtime = {
   STAGE: z.string().min(1).default('dev'),
@@ -39,6 +57,9 @@ export const FUNCTION_SETTINGS = {
     STATION_HISTORY_MAX_READINGS: z.coerce.number().int().min(0).default(200_000),
     // How long one read of the silences serves (src/use-cases/silence-check.ts).
     SILENCE_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
+    // Stations' last-seen rows (heartbeats, docs/rules.md "Offline stations"); without it none are written.
+    LAST_SEEN_TABLE: tableName.optional(),
+    OFFLINE_AFTER_MS: offlineAfterMs,
   }),
   queryAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, AUDIT_TABLE: tableName }),
   decideAlert: z.object({ ...runtime, ALERTS_TABLE: tableName }),
@@ -53,7 +74,15 @@ export const FUNCTION_SETTINGS = {
   }),
   planRemediation: z.object({ ...runtime }),
   recordWorkflowOutcome: z.object({ ...runtime, AUDIT_TABLE: tableName }),
-  sweepAlerts: z.object({ ...runtime, ALERTS_TABLE: tableName, APPROVAL_DEADLINES: z.string().optional() }),
+  sweepAlerts: z.object({
+    ...runtime,
+    ALERTS_TABLE: tableName,
+    APPROVAL_DEADLINES: z.string().optional(),
+    METRICS_TABLE: tableName,
+    LAST_SEEN_TABLE: tableName,
+    OFFLINE_AFTER_MS: offlineAfterMs,
+    SILENCE_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
+  }),
   queryStationMetrics: z.object({ ...runtime, METRICS_TABLE: tableName }),
 } as const;
 

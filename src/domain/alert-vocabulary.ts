@@ -1,6 +1,13 @@
 /** The closed unions an alert is made of. */
 
-export const ALERT_TYPES = ['LOW_INVENTORY', 'CHARGER_DOWN', 'HIGH_DEMAND', 'FAULT_PATTERN'] as const;
+/** STATION_OFFLINE: a station that had reported went silent (docs/rules.md, "Offline stations"); no metrics rule raises it. */
+export const ALERT_TYPES = [
+  'LOW_INVENTORY',
+  'CHARGER_DOWN',
+  'HIGH_DEMAND',
+  'FAULT_PATTERN',
+  'STATION_OFFLINE',
+] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;

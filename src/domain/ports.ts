@@ -157,3 +157,42 @@ export interface StationMetricsReader {
   /** Newest first, paged with an opaque cursor. Throws ValidationError on a bad cursor. */
   page(query: StationMetricsQuery): Promise<Page<Metric>>;
 }
+
+/** A station's last-seen row (src/domain/offline.ts): heartbeats, and the offline incident they found. */
+export interface LastSeenRow {
+  stationId: string;
+  /** Wall clock of the newest heartbeat (or of the newest reading the sweep found after it). */
+  lastSeenAt: number;
+  /** Event time of that reading. */
+  lastReadingAt: number;
+  /** When the station is next looked at by the sweep; absent once its silence is CRITICAL. */
+  dueAt?: number;
+  /** The STATION_OFFLINE alert this silence raised, and at which severity (absent while heard of). */
+  offlineAlertId?: string;
+  offlineSeverity?: Severity;
+}
+
+export type Heartbeat =
+  /** Written; `before` is the row as it was (undefined for a station's first heartbeat). */
+  | { kind: 'written'; before?: LastSeenRow }
+  /** The row already knows a reading as new or newer (a replay): nothing changed. */
+  | { kind: 'older' };
+
+export interface LastSeenStore {
+  /** The station was heard of at `seenAt` (wall clock) with a reading of event time `readingAt`. */
+  heartbeat(stationId: string, seenAt: number, readingAt: number, dueAt: number): Promise<Heartbeat>;
+  /** Rows with dueAt <= `now`: one Query of the sparse due index, whatever the fleet's size. */
+  due(now: number): Promise<LastSeenRow[]>;
+  /**
+   * The sweep's write, conditional on the row's lastSeenAt still being `row.lastSeenAt` (no heartbeat
+   * since it was read). `dueAt` undefined takes the row out of the due index. False when a heartbeat won.
+   */
+  settle(
+    row: LastSeenRow,
+    change: {
+      dueAt: number | undefined;
+      heard?: { lastSeenAt: number; lastReadingAt: number };
+      offline?: { alertId: string; severity: Severity };
+    },
+  ): Promise<boolean>;
+}

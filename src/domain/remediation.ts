@@ -62,11 +62,19 @@ export interface RemoteDiagnosticsPlan extends PlanBase<'FAULT_PATTERN', 'REMOTE
   escalateAfterMinutes: number;
 }
 
+export interface RestoreConnectivityPlan extends PlanBase<'STATION_OFFLINE', 'RESTORE_CONNECTIVITY'> {
+  /** Derived from the alert id, so a retried step opens the same site visit, not a second one. */
+  siteVisitId: string;
+  /** Riders are sent elsewhere once the silence is long enough to be CRITICAL. */
+  redirectRiders: boolean;
+}
+
 export type RemediationPlan =
   | RebalanceBatteriesPlan
   | TechnicianWorkOrderPlan
   | SurgeResponsePlan
-  | RemoteDiagnosticsPlan;
+  | RemoteDiagnosticsPlan
+  | RestoreConnectivityPlan;
 
 /** Thrown when an alert lacks what its plan needs (e.g. a FAULT_PATTERN alert without a fault id). */
 export class UnplannableAlertError extends Error {
@@ -306,11 +314,38 @@ export const remoteDiagnosticsPlan = (alert: PlannableAlert): RemoteDiagnosticsP
   };
 };
 
+// --- STATION_OFFLINE
+
+/** A silent station: nothing is known of its equipment, so the plan first restores its link, then visits. */
+export const restoreConnectivityPlan = (alert: PlannableAlert): RestoreConnectivityPlan => {
+  const siteVisitId = `SV-${alert.alertId}`;
+  const redirectRiders = alert.severity === 'CRITICAL';
+  return {
+    planType: 'STATION_OFFLINE',
+    action: 'RESTORE_CONNECTIVITY',
+    alertId: alert.alertId,
+    stationId: alert.stationId,
+    severity: alert.severity,
+    summary: `Restore the connection of ${alert.stationId}: remote power-cycle of its gateway, then site visit ${siteVisitId}.`,
+    steps: [
+      `Check the uplink status of ${alert.stationId} with the network provider.`,
+      `Power-cycle the station gateway of ${alert.stationId} remotely.`,
+      ...(redirectRiders
+        ? [`Redirect riders from ${alert.stationId} to nearby stations until it reports again.`]
+        : []),
+      `If it stays silent, send a technician (site visit ${siteVisitId}).`,
+    ],
+    siteVisitId,
+    redirectRiders,
+  };
+};
+
 const BUILDERS: { [T in PlanType]: (alert: PlannableAlert) => Extract<RemediationPlan, { planType: T }> } = {
   LOW_INVENTORY: rebalanceBatteriesPlan,
   CHARGER_DOWN: technicianWorkOrderPlan,
   HIGH_DEMAND: surgeResponsePlan,
   FAULT_PATTERN: remoteDiagnosticsPlan,
+  STATION_OFFLINE: restoreConnectivityPlan,
 };
 
 /** The plan of `planType` for the alert; throws UnplannableAlertError when the alert lacks what it needs. */

@@ -237,6 +237,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         fleet: createFleet({
           stations: options.simulator.stations,
           incidents: true,
+          // One station goes silent and comes back, so STATION_OFFLINE shows within minutes.
+          outage: true,
           ...(options.simulator.seed === undefined ? {} : { seed: options.simulator.seed }),
         }),
         intervalMs: options.simulator.intervalMs ?? 5000,

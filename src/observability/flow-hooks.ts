@@ -3,7 +3,9 @@ import type { Alert } from '../domain/types';
 import type { DispatchBatchHooks } from '../streams/dispatch-batch';
 import type { EvaluateBatchHooks } from '../streams/evaluate-batch';
 import type { RecordedOutcome } from '../use-cases/record-workflow-outcome';
+import type { HeartbeatOutcome } from '../use-cases/station-liveness';
 import type { SweepOutcome } from '../use-cases/sweep-alerts';
+import type { OfflineSweepOutcome } from '../use-cases/sweep-offline';
 import {
   countAlert,
   countDecision,
@@ -107,7 +109,10 @@ export const alertDecided = (alert: Alert, approving: boolean, actor: string, la
 };
 
 /** An incident ended: its condition cleared (the evaluator) or an operator resolved it by hand. */
-const alertResolved = (alert: Alert, context: { sequenceNumber?: string; actor?: string }): void =>
+const alertResolved = (
+  alert: Alert,
+  context: { sequenceNumber?: string; actor?: string; reason?: string },
+): void =>
   logger.info('alert resolved', {
     alertId: alert.alertId,
     stationId: alert.stationId,
@@ -149,4 +154,36 @@ export const deadlinesSwept = (outcome: SweepOutcome): void => {
 export const workflowOutcomeRecorded = (outcome: RecordedOutcome): void => {
   if (outcome.recorded) countWorkflow(outcome.status === 'SUCCEEDED' ? 'Succeeded' : 'Failed');
   logger.info('workflow outcome recorded', { ...outcome });
+};
+
+// --- Offline stations (docs/rules.md, "Offline stations")
+
+/** The evaluator's heartbeats: a failed write is logged once with its station (the next batch retries it). */
+export const heartbeatsRecorded = (outcome: HeartbeatOutcome): void => {
+  for (const { stationId, error } of outcome.failed) logger.error('heartbeat failed', { stationId, error });
+  for (const { outcome: end } of outcome.resumed)
+    if (end.kind === 'resolved') alertResolved(end.alert, { reason: 'readings resumed' });
+};
+
+/** The sweep's half for silent stations. */
+export const offlineSwept = (outcome: OfflineSweepOutcome): void => {
+  for (const { stationId, outcome: raised } of outcome.raised) {
+    if (raised.kind === 'created') {
+      logAlertCreated(raised.alert);
+      countAlert('Created', raised.alert.alertType, raised.alert.severity);
+    } else if (raised.kind === 'merged') {
+      countAlert('Deduplicated', 'STATION_OFFLINE', raised.severity);
+      logger.info('alert deduplicated', { alertId: raised.alertId, stationId, severity: raised.severity });
+    }
+  }
+  for (const { stationId, silenceId } of outcome.suppressed)
+    logger.info('trigger suppressed', { silenceId, stationId, alertType: 'STATION_OFFLINE' });
+  for (const { outcome: end } of outcome.resumed)
+    if (end.kind === 'resolved') alertResolved(end.alert, { reason: 'readings resumed' });
+  logger.info('offline stations swept', {
+    due: outcome.due,
+    alive: outcome.alive,
+    raised: outcome.raised.length,
+    suppressed: outcome.suppressed.length,
+  });
 };

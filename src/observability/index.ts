@@ -8,6 +8,8 @@ export {
   deadlinesSwept,
   dispatchHooks,
   evaluateHooks,
+  heartbeatsRecorded,
+  offlineSwept,
   readingsAccepted,
   readingsRejected,
   silenceChanged,

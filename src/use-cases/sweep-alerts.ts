@@ -1,6 +1,7 @@
 import { type ApprovalDeadlines, escalationLevelAt } from '../domain/lifecycle';
 import type { AlertStore, Clock } from '../domain/ports';
 import type { AlertType, Severity } from '../domain/types';
+import { type OfflineSweepDeps, type OfflineSweepOutcome, sweepOffline } from './sweep-offline';
 
 export interface SweepDeps {
   alerts: Pick<AlertStore, 'pendingPastDeadline' | 'escalate'>;
@@ -41,4 +42,20 @@ export const sweepDeadlines = async (deps: SweepDeps): Promise<SweepOutcome> => 
     }
   }
   return { overdue: overdue.length, escalated };
+};
+
+/**
+ * One scheduled run: deadlines and silent stations, each on its own, so a failure of one does not keep
+ * the other from running. The run fails (and EventBridge retries it) if either did.
+ */
+export const sweepAlerts = async (
+  deps: SweepDeps & OfflineSweepDeps,
+  report: { deadlines(outcome: SweepOutcome): void; offline(outcome: OfflineSweepOutcome): void },
+): Promise<void> => {
+  const [deadlines, offline] = await Promise.allSettled([sweepDeadlines(deps), sweepOffline(deps)]);
+  if (deadlines.status === 'fulfilled') report.deadlines(deadlines.value);
+  if (offline.status === 'fulfilled') report.offline(offline.value);
+  const failures = [deadlines, offline].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, 'both halves of the sweep failed');
 };

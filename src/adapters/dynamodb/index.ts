@@ -5,4 +5,6 @@ export { DynamoAuditStore, type DynamoAuditStoreOptions } from './audit-store';
 export type { RetryPolicy, Sleep } from './backoff';
 export { type DynamoDbClientConfig, dynamoDbDocumentClient } from './client';
 export { MalformedItemError } from './item-fields';
+export { DynamoLastSeenStore, type DynamoLastSeenStoreOptions } from './last-seen-store';
 export { DynamoMetricStore, type DynamoMetricStoreOptions } from './metric-store';
+export { DynamoSilenceStore, type DynamoSilenceStoreOptions } from './silence-store';

@@ -106,6 +106,13 @@ export const startCommand = (): Command =>
         say(`  logs              ${runtime.files.logs}   (ai-ops logs [--alert ID])`);
         say(`  dead letters      ${runtime.files.deadLetters}/`);
         say(`  simulator         ${options.simulator && stations > 0 ? `${stations} stations` : 'off'}`);
+        // Offline detection runs on the stage's offlineAfter (45 s on `local`, 3 min deployed: docs/rules.md).
+        const offlineAfter = Number(runtime.definition.functions.sweepAlerts?.environment?.OFFLINE_AFTER_MS);
+        if (Number.isFinite(offlineAfter) && offlineAfter > 0)
+          say(
+            `  offline after     ${offlineAfter / 1000} s of silence (STATION_OFFLINE; the simulator silences one station ` +
+              'for 2+ min each cycle when it has more than 4)',
+          );
         say(`  times             ${zoneName()} (this machine's zone); metric batches summed every 30 s`);
         say('');
         const data = persisted && options.data ? ` --data ${options.data}` : '';

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Metric } from '../../domain/types';
 import { combineEffects } from './incidents';
+import { isSilent } from './outage';
 import { seededRandom, stationSeed } from './prng';
 import { activeIncidents } from './schedule';
 import { createStation, type Station } from './station';
@@ -13,13 +14,15 @@ export interface FleetOptions {
   incidents: boolean;
   /** Event time incidents are scheduled from; the first tick's time when left out. */
   startTime?: number;
+  /** One station goes silent for a while each cycle, and comes back (see outage.ts). Off by default. */
+  outage?: boolean;
 }
 
 export interface Fleet {
   readonly stations: number;
   /** The seed in use, so a random run can be replayed. */
   readonly seed: number;
-  /** One reading per station at `now` (epoch ms), in station order. */
+  /** One reading per station at `now` (epoch ms), in station order; none of a station in an outage. */
   tick(now: number): Metric[];
 }
 
@@ -59,13 +62,15 @@ export const createFleet = (options: FleetOptions): Fleet => {
       // The first tick, or a clock that went backwards, reads the state without advancing it.
       const dtMs = previous === undefined ? 0 : Math.max(0, at - previous);
       previous = at;
-      return stations.map((station, index) => {
+      const readings = stations.map((station, index) => {
         const active = incidents ? activeIncidents(index, count, at - start) : [];
         const effect = combineEffects(
           active.map(({ incident, offsetMs }) => incident.effect(offsetMs, incidentRandom)),
         );
         return station.read(at, dtMs, effect);
       });
+      // A silent station's model runs on (its reading is taken), it only sends nothing.
+      return options.outage ? readings.filter((_, index) => !isSilent(index, count, at - start)) : readings;
     },
   };
 };

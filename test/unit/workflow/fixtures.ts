@@ -41,4 +41,8 @@ const METADATA: Record<AlertType, Record<string, unknown>> = {
     observed: { faultPattern: 'E42_OVERHEAT', faultPatterns: ['E42_OVERHEAT', 'E17_CONTACTOR'] },
     triggeringTimestamps: [1_699_999_880_000, 1_699_999_940_000, 1_700_000_000_000],
   },
+  STATION_OFFLINE: {
+    thresholds: { offlineAfterMs: 180_000 },
+    observed: { lastSeenAt: 1_699_999_820_000, silentForMs: 180_000 },
+  },
 };

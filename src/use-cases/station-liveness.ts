@@ -1,0 +1,76 @@
+import { heartbeatDue } from '../domain/offline';
+import type { AlertStore, Clock, IncidentEnd, LastSeenStore } from '../domain/ports';
+
+/** A station's newest reading of a batch. */
+export interface HeardReading {
+  stationId: string;
+  /** Event time. */
+  readingAt: number;
+  /** Wall clock when the reading was written to the metrics table, when the stream says (epoch ms). */
+  writtenAt?: number;
+}
+
+export interface HeartbeatDeps {
+  lastSeen: LastSeenStore;
+  alerts: Pick<AlertStore, 'endIncident'>;
+  clock: Clock;
+  offlineAfterMs: number;
+}
+
+export interface HeartbeatOutcome {
+  written: number;
+  /** STATION_OFFLINE incidents that ended because their station was heard of again. */
+  resumed: { stationId: string; outcome: IncidentEnd }[];
+  failed: { stationId: string; error: unknown }[];
+}
+
+/** Past this many stations the memory of heartbeats starts afresh (each station then writes once more). */
+const MAX_REMEMBERED_STATIONS = 200_000;
+
+/**
+ * The evaluator's heartbeats (docs/rules.md, "Offline stations"): at most one last-seen write per station
+ * per heartbeat period, known from this instance's memory of its own writes, so a reading costs no read.
+ * An instance that starts cold, or another one on the same shard, writes once more: never less often.
+ *
+ * The write returns the row as it was: a station that had been due (silent for offlineAfter, so the
+ * sweep may have raised STATION_OFFLINE) ends that incident here, as readings resume.
+ */
+export class StationHeartbeats {
+  private readonly writtenAt = new Map<string, number>();
+
+  constructor(private readonly deps: HeartbeatDeps) {}
+
+  async record(readings: readonly HeardReading[]): Promise<HeartbeatOutcome> {
+    const outcome: HeartbeatOutcome = { written: 0, resumed: [], failed: [] };
+    const { lastSeen, alerts, clock, offlineAfterMs } = this.deps;
+    if (this.writtenAt.size > MAX_REMEMBERED_STATIONS) this.writtenAt.clear();
+    await Promise.all(
+      readings.map(async ({ stationId, readingAt, writtenAt }) => {
+        const now = clock.now();
+        if (!heartbeatDue(this.writtenAt.get(stationId), now, offlineAfterMs)) return;
+        const seenAt = Math.min(now, writtenAt ?? now);
+        try {
+          const beat = await lastSeen.heartbeat(stationId, seenAt, readingAt, seenAt + offlineAfterMs);
+          this.writtenAt.set(stationId, now);
+          if (beat.kind !== 'written') return;
+          outcome.written += 1;
+          const before = beat.before;
+          const wasSilent =
+            before !== undefined &&
+            (before.offlineAlertId !== undefined || before.dueAt === undefined || before.dueAt <= seenAt);
+          if (!wasSilent) return;
+          // After the alert's own trigger whatever the clocks: the sweep raised it no later than now.
+          const clearedAt = Math.max(seenAt, now);
+          outcome.resumed.push({
+            stationId,
+            outcome: await alerts.endIncident(stationId, 'STATION_OFFLINE', clearedAt, now),
+          });
+        } catch (error) {
+          // Not remembered as written: the station's next batch tries again.
+          outcome.failed.push({ stationId, error });
+        }
+      }),
+    );
+    return outcome;
+  }
+}
