@@ -14,6 +14,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local';
 import { type ExecutionJournal, fileJournal, inMemoryJournal } from './execution-journal';
+import { type FaultProxy, type FaultRates, startFaultProxy } from './fault-injection';
 import {
   type LocalFunction,
   type LocalFunctionPool,
@@ -70,6 +71,11 @@ export interface LocalRuntimeOptions {
   /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
   streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
   logger: PollerLogger;
+  /**
+   * Share of the functions' requests to DynamoDB, Step Functions and SNS that fail (`--faults`). The
+   * stream pollers and the local Step Functions are AWS itself and never fail.
+   */
+  faults?: FaultRates;
 }
 
 export interface StreamBatchInfo {
@@ -170,12 +176,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => aws.close());
 
+    // With --faults, the functions reach each service through a proxy that fails that share of requests.
+    const faulty = async (service: 'dynamodb' | 'sfn' | 'sns', target: string): Promise<string> => {
+      const rate = options.faults?.[service] ?? 0;
+      if (rate <= 0) return target;
+      const proxy: FaultProxy = await startFaultProxy({ service, target, rate });
+      stops.push(() => proxy.close());
+      return proxy.url;
+    };
     // Each function gets the environment serverless.yml declares for it, pointed at the local endpoints.
     const localEnv = {
       ...LOCAL_AWS_ENV,
-      DYNAMODB_ENDPOINT: dynamodb.endpoint,
-      SFN_ENDPOINT: aws.url,
-      SNS_ENDPOINT: aws.url,
+      DYNAMODB_ENDPOINT: await faulty('dynamodb', dynamodb.endpoint),
+      SFN_ENDPOINT: await faulty('sfn', aws.url),
+      SNS_ENDPOINT: await faulty('sns', aws.url),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
     const maxInstances = maxInstancesPerFunction();
