@@ -79,6 +79,7 @@ const startInstance = (
   env: Record<string, string>,
   onExit: (instance: Instance) => void,
   costs: InvocationCosts,
+  onOutput: ((text: string) => void) | undefined,
 ): Instance => {
   // Workers load TypeScript through tsx, whatever loader the parent process runs under (tsx or vitest).
   const worker = new Worker(WORKER, {
@@ -121,6 +122,7 @@ const startInstance = (
   };
   worker.on('message', (message: WorkerMessage) => {
     writeOutput(message.output);
+    if (onOutput) for (const chunk of message.output) onOutput(chunk.text);
     if ('cpuUs' in message) instance.cpuUs = message.cpuUs;
     if ('ready' in message) {
       instance.isReady = true;
@@ -158,7 +160,12 @@ export const startFunction = async (
   definition: ServiceDefinition,
   functionName: string,
   env: Record<string, string>,
-  options: { concurrency?: number; root?: string } = {},
+  options: {
+    concurrency?: number;
+    root?: string;
+    /** Also called with everything an instance writes (the runtime reads records' errors from it). */
+    onOutput?: (text: string) => void;
+  } = {},
 ): Promise<LocalFunctionPool> => {
   const fn = definition.functions[functionName];
   if (!fn) throw new Error(`no function ${functionName} in the service definition`);
@@ -189,7 +196,7 @@ export const startFunction = async (
     if (!stopped) dispatch();
   };
   const grow = (): void => {
-    const instance = startInstance(data, env, remove, costs);
+    const instance = startInstance(data, env, remove, costs, options.onOutput);
     instances.push(instance);
     starting += 1;
     instance.ready.then(

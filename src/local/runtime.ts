@@ -6,6 +6,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type LocalAwsEndpoints, startLocalAwsEndpoints } from './aws-endpoints/server';
 import { consoleFiles } from './console/files';
 import { createTables } from './create-tables';
+import { findDeadLetter, type RedriveResult, redriveDeadLetter } from './dead-letters';
+import { redriveReply } from './dead-letters/reply';
 import {
   type DynamoDbLocal,
   LOCAL_CREDENTIALS,
@@ -50,6 +52,7 @@ import {
   type StreamMappingSettings,
   type StreamPoller,
 } from './stream-poller';
+import { createRecordErrorLog, type RecordErrorLog, recordErrorsWriter } from './stream-poller/record-errors';
 import { createLocalWorkflow, type ExecutionStatusChangeEvent } from './workflow-runner';
 
 export interface LocalRuntimeOptions {
@@ -97,6 +100,11 @@ export interface LocalRuntime {
   issuer: LocalTokenIssuer;
   /** Resolves once every stream poller has caught up (for tests and benchmarks). */
   idle(): Promise<void>;
+  /**
+   * Sends a dead-lettered range (an entry of files.deadLetters) through its function again, with its
+   * mapping's settings; `ai-ops dead-letters redrive` (docs/operations.md).
+   */
+  redriveDeadLetter(id: string): Promise<RedriveResult & { functionName: string }>;
   /** Each function's instances and invocations so far (benchmarks: did requests queue?). */
   functionStats(): Record<string, LocalFunctionStats>;
   stop(): Promise<void>;
@@ -193,11 +201,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
     const maxInstances = maxInstancesPerFunction();
+    // Each function's last error per stream record, from its log lines, for the dead-letter entries.
+    const recordErrors = new Map<string, RecordErrorLog>(
+      Object.keys(definition.functions).map((name) => [name, createRecordErrorLog()]),
+    );
     const pools = await Promise.all(
       Object.keys(definition.functions).map(async (name) => {
         const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
         if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
-        const pool = await startFunction(definition, name, env, { concurrency: maxInstances });
+        const pool = await startFunction(definition, name, env, {
+          concurrency: maxInstances,
+          onOutput: (text) => recordErrors.get(name)?.observe(text),
+        });
         return [name, pool] as const;
       }),
     );
@@ -208,7 +223,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       pools.map(([name, pool]: readonly [string, LocalFunctionPool]) => [name, pool.invoke]),
     );
 
-    const pollers = await startPollers(definition, dynamodb, functions, files.deadLetters, options);
+    const pollers = await startPollers(
+      definition,
+      dynamodb,
+      functions,
+      files.deadLetters,
+      recordErrors,
+      options,
+    );
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
@@ -226,6 +248,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ),
     );
 
+    const redriveById = async (id: string): Promise<RedriveResult & { functionName: string }> => {
+      const { functionName } = await findDeadLetter(files.deadLetters, id);
+      const mapping = eventSourceMappingsOf(definition).find((m) => m.functionName === functionName);
+      const fn = functions.get(functionName);
+      if (!mapping || !fn) throw new Error(`${functionName} is not a stream function of this runtime`);
+      const errors = recordErrors.get(functionName) ?? createRecordErrorLog();
+      const result = await redriveDeadLetter({
+        dir: files.deadLetters,
+        id,
+        streamsClient: new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint)),
+        settings: mapping.settings,
+        invoke: (event) => fn(event) as Promise<DynamoDBBatchResponse | undefined>,
+        deadLetter: recordErrorsWriter(
+          createFileDeadLetter(join(files.deadLetters, `${functionName}.jsonl`)),
+          errors,
+        ),
+        functionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
+        logger: options.logger,
+      });
+      return { ...result, functionName };
+    };
+
     const issuer = await LocalTokenIssuer.create({ audience: jwtAudiencesOf(definition) });
     let ready = false;
     const api: LocalHttpApi = await createLocalHttpApi({
@@ -238,6 +282,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       issuer,
       port: options.port,
       isReady: () => ready,
+      runtime: {
+        redriveDeadLetter: (id) => redriveReply(() => redriveById(id)),
+      },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       // The operator console at /console: the page gets its tokens from /local/token itself.
       staticFiles: await consoleFiles({ mode: 'local' }),
@@ -277,6 +324,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       idle: async () => {
         await Promise.all(pollers.map((p) => p.idle()));
       },
+      redriveDeadLetter: redriveById,
       functionStats: () => Object.fromEntries(pools.map(([name, pool]) => [name, pool.stats()])),
       stop: stopAll,
     };
@@ -337,6 +385,7 @@ const startPollers = async (
   dynamodb: DynamoDbLocal,
   functions: Map<string, LocalFunction>,
   deadLetterDir: string,
+  recordErrors: Map<string, RecordErrorLog>,
   options: LocalRuntimeOptions,
 ): Promise<StreamPoller[]> => {
   const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
@@ -382,7 +431,10 @@ const startPollers = async (
             streamArn,
           })
         : createMemoryCheckpointStore(),
-      deadLetter: createFileDeadLetter(join(deadLetterDir, `${mapping.functionName}.jsonl`)),
+      deadLetter: recordErrorsWriter(
+        createFileDeadLetter(join(deadLetterDir, `${mapping.functionName}.jsonl`)),
+        recordErrors.get(mapping.functionName) ?? createRecordErrorLog(),
+      ),
       functionName: mapping.functionName,
       awsRegion: LOCAL_REGION,
       ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
