@@ -30,6 +30,7 @@ import {
   type LocalHttpApi,
   LocalTokenIssuer,
   type RequestInfo,
+  type RuntimePart,
 } from './http-api';
 import { functionEnvironment, resolveLocal } from './local-resources';
 import { createNotificationSink, type Notification } from './notification-sink';
@@ -79,6 +80,11 @@ export interface LocalRuntimeOptions {
    * stream pollers and the local Step Functions are AWS itself and never fail.
    */
   faults?: FaultRates;
+  /**
+   * The runtime cannot go on (DynamoDB Local died without --data, or could not be restarted): it has
+   * stopped itself; the caller should report `error` and exit non-zero.
+   */
+  onFatal?(error: Error): void;
 }
 
 export interface StreamBatchInfo {
@@ -105,6 +111,10 @@ export interface LocalRuntime {
    * mapping's settings; `ai-ops dead-letters redrive` (docs/operations.md).
    */
   redriveDeadLetter(id: string): Promise<RedriveResult & { functionName: string }>;
+  /** Each part and whether it is up, as GET /health reports it. */
+  health(): Record<string, RuntimePart>;
+  /** The running DynamoDB Local's watchdog pid (Java is its child). */
+  dynamodbWatchdogPid(): number | undefined;
   /** Each function's instances and invocations so far (benchmarks: did requests queue?). */
   functionStats(): Record<string, LocalFunctionStats>;
   stop(): Promise<void>;
@@ -161,11 +171,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => claim.release());
     await assertPortFree(options.port);
 
-    const [definition, dynamodb] = await Promise.all([
+    const dynamodbOptions = options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {};
+    const [definition, firstDynamodb] = await Promise.all([
       loadServiceDefinition(stage),
-      startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+      startDynamoDbLocal(dynamodbOptions),
     ]);
-    stops.push(() => dynamodb.stop());
+    // Replaced when Java dies and is restarted on the same port and data (supervise, below).
+    let dynamodb: DynamoDbLocal = firstDynamodb;
+    let stopped = false;
+    stops.push(async () => {
+      stopped = true;
+      await dynamodb.stop();
+    });
     const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     await createTables(client, tableResources(definition));
 
@@ -234,6 +251,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
+    // startPollers starts one per enabled mapping, in the mappings' order.
+    const pollersRef = eventSourceMappingsOf(definition)
+      .filter((m) => m.enabled)
+      .flatMap((m, i) => {
+        const poller = pollers[i];
+        return poller ? [{ functionName: m.functionName, poller }] : [];
+      });
 
     // Scheduled functions (serverless.yml `schedule` events) on their own period, with the same handler.
     stops.push(
@@ -270,6 +294,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       return { ...result, functionName };
     };
 
+    const health = (): Record<string, RuntimePart> => ({
+      dynamodb: dynamodb.alive()
+        ? { up: true, detail: dynamodb.endpoint }
+        : { up: false, detail: options.dataDir ? 'down: restarting' : 'down' },
+      ...Object.fromEntries(
+        pollersRef.map((p) => [
+          `poller:${p.functionName}`,
+          p.poller.status().running ? { up: true } : { up: false, detail: 'stopped' },
+        ]),
+      ),
+      // The workflow runner runs in this process: it is up whenever this answers.
+      workflow: { up: true, detail: `${workflow.stateMachineArn}` },
+    });
+
     const issuer = await LocalTokenIssuer.create({ audience: jwtAudiencesOf(definition) });
     let ready = false;
     const api: LocalHttpApi = await createLocalHttpApi({
@@ -283,6 +321,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       port: options.port,
       isReady: () => ready,
       runtime: {
+        parts: () => health(),
         redriveDeadLetter: (id) => redriveReply(() => redriveById(id)),
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -309,6 +348,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await run.catch(() => undefined);
       });
     }
+    // A DynamoDB Local that dies is restarted on its port and data folder, where the functions, pollers and
+    // proxies already point; the pollers resume from their checkpoints. Without --data its tables were in
+    // memory: the state is lost, and the runtime says so and stops rather than run on empty tables.
+    const supervise = (instance: DynamoDbLocal): void =>
+      instance.onUnexpectedExit((code) => {
+        if (stopped) return;
+        const fatal = (message: string) => {
+          options.logger.error(message, { exitCode: code });
+          void stopAll().finally(() => options.onFatal?.(new Error(message)));
+        };
+        if (!options.dataDir) {
+          fatal(
+            'DynamoDB Local died; its tables were in memory, so every table, stream and checkpoint is lost. The runtime stopped: start it again (with --data DIR to keep state across such a failure).',
+          );
+          return;
+        }
+        options.logger.error('DynamoDB Local died; restarting it on its data folder', { exitCode: code });
+        startDynamoDbLocal({ ...dynamodbOptions, port: instance.port }).then(
+          (next) => {
+            if (stopped) return void next.stop();
+            dynamodb = next;
+            supervise(next);
+            options.logger.info('DynamoDB Local restarted; its data survived (--data)', {
+              endpoint: next.endpoint,
+            });
+          },
+          (error: unknown) => fatal(`DynamoDB Local died and could not be restarted: ${String(error)}`),
+        );
+      });
+    supervise(dynamodb);
+
     // Executions a killed runtime left RUNNING run again now that their functions are up.
     for (const execution of workflow.resumeInterrupted())
       options.logger.info('resumed an interrupted execution', { executionName: execution.name });
@@ -325,6 +395,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await Promise.all(pollers.map((p) => p.idle()));
       },
       redriveDeadLetter: redriveById,
+      health,
+      dynamodbWatchdogPid: () => dynamodb.watchdogPid,
       functionStats: () => Object.fromEntries(pools.map(([name, pool]) => [name, pool.stats()])),
       stop: stopAll,
     };

@@ -91,6 +91,12 @@ export const startCommand = (): Command =>
           ...(persisted ? { dataDir: folder } : { scratchDir: folder }),
           stage: options.stage ?? 'local',
           ...(faults ? { faults } : {}),
+          // The runtime stopped itself (DynamoDB Local died without --data, or would not restart).
+          onFatal: (error) => {
+            tap.restore();
+            process.stderr.write(`ai-ops: ${error.message}\n`);
+            process.exit(1);
+          },
           ...(options.simulator && stations > 0
             ? { simulator: { stations, intervalMs: interval, ...(seed === undefined ? {} : { seed }) } }
             : {}),
