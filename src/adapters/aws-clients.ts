@@ -21,8 +21,13 @@ export interface AwsClients {
  * The one place a function's SDK clients are built: region and endpoint from its settings, each client
  * traced by X-Ray. Built on first use, so a function pays only for the clients it touches.
  */
-export const awsClients = (settings: RuntimeSettings): AwsClients => {
+export const awsClients = (
+  settings: RuntimeSettings,
+  /** `dynamoDbMaxAttempts`: attempts per DynamoDB request (the SDK's default is 3). */
+  options: { dynamoDbMaxAttempts?: number } = {},
+): AwsClients => {
   const region = settings.AWS_REGION;
+  const maxAttempts = options.dynamoDbMaxAttempts ? { maxAttempts: options.dynamoDbMaxAttempts } : {};
   let doc: DynamoDBDocumentClient | undefined;
   let dynamoDb: DynamoDBClient | undefined;
   let sfn: SFNClient | undefined;
@@ -30,7 +35,7 @@ export const awsClients = (settings: RuntimeSettings): AwsClients => {
   return {
     get doc() {
       doc ??= tracer.captureAWSv3Client(
-        dynamoDbDocumentClient({ region, endpoint: settings.DYNAMODB_ENDPOINT }),
+        dynamoDbDocumentClient({ region, endpoint: settings.DYNAMODB_ENDPOINT, ...maxAttempts }),
       );
       return doc;
     },
@@ -39,6 +44,7 @@ export const awsClients = (settings: RuntimeSettings): AwsClients => {
         dynamoDbClient({
           region,
           ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
+          ...maxAttempts,
         }),
       );
       return dynamoDb;

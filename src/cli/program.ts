@@ -4,6 +4,7 @@ import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
 import { consoleCommand } from './commands/console';
 import { costCommand } from './commands/cost';
+import { deadLettersCommand } from './commands/dead-letters';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
@@ -44,6 +45,7 @@ export const program = (): Command => {
     .addCommand(auditCommand())
     .addCommand(silencesCommand())
     .addCommand(logsCommand())
+    .addCommand(deadLettersCommand())
     .addCommand(verifyCommand())
     .addCommand(costCommand())
     .addCommand(consoleCommand())

@@ -14,6 +14,12 @@ export const LOCAL_REGION = 'eu-west-1';
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The watchdog's pid; Java is its only child (tests kill that Java to see the runtime notice). */
+  watchdogPid: number | undefined;
+  /** Whether Java (through its watchdog) still runs. */
+  alive(): boolean;
+  /** Called once if Java exits without stop() having been called (killed, crashed). */
+  onUnexpectedExit(listener: (code: number | null) => void): void;
   stop(): Promise<void>;
 }
 
@@ -136,7 +142,13 @@ export const startDynamoDbLocal = async (
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.once('exit', () => running.delete(child));
   const endpoint = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  const unexpected: ((code: number | null) => void)[] = [];
+  child.once('exit', (code) => {
+    if (!stopping) for (const listener of unexpected) listener(code);
+  });
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await exited;
@@ -150,5 +162,14 @@ export const startDynamoDbLocal = async (
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return {
+    endpoint,
+    port,
+    watchdogPid: child.pid,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    onUnexpectedExit: (listener) => {
+      unexpected.push(listener);
+    },
+    stop,
+  };
 };

@@ -19,7 +19,8 @@ export interface FunctionWorkerData {
 /** What the instance wrote, in the order it wrote it. */
 export type CapturedOutput = { stream: 'stdout' | 'stderr'; text: string }[];
 
-export type WorkerRequest = { id: number; event: unknown };
+/** `deadline`: epoch ms at which the pool stops this invocation (the function's timeout). */
+export type WorkerRequest = { id: number; event: unknown; deadline: number };
 /**
  * `cpuUs`: the instance thread's CPU time so far (user + system, µs), for the runtime's accounting.
  * `durationMs`: how long the handler ran, what Lambda bills; `capacity`: the DynamoDB capacity the
@@ -105,7 +106,8 @@ export const serveFunction = async (load: () => Promise<Record<string, unknown>>
   if (typeof handler !== 'function')
     throw new Error(`${data.modulePath} has no exported function ${data.exportName}`);
 
-  const context = () => lambdaContext(data.qualifiedName, data.memoryMb, data.timeoutSeconds);
+  const context = (deadline: number) =>
+    lambdaContext(data.qualifiedName, data.memoryMb, data.timeoutSeconds, deadline);
 
   port.on('message', (request: WorkerRequest) => {
     void (async () => {
@@ -117,7 +119,7 @@ export const serveFunction = async (load: () => Promise<Record<string, unknown>>
         capacity: processCapacity.take(),
       });
       try {
-        const result: unknown = await handler(request.event, context());
+        const result: unknown = await handler(request.event, context(request.deadline));
         port.postMessage({
           id: request.id,
           ok: true,

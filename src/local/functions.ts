@@ -2,8 +2,16 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type CapacityLine, mergeCapacity } from '../observability/consumed-capacity';
 import { functionBundle, type PackagingOptions } from './function-bundle';
-import type { CapturedOutput, FunctionWorkerData, WorkerMessage } from './function-worker';
+import type { CapturedOutput, FunctionWorkerData, WorkerMessage, WorkerRequest } from './function-worker';
 import { projectRoot, type ServiceDefinition } from './service-definition';
+
+/** An invocation stopped at the function's timeout, in Lambda's words. */
+export class TimeoutError extends Error {
+  constructor(qualifiedName: string, timeoutSeconds: number) {
+    super(`${qualifiedName}: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+    this.name = 'Sandbox.Timedout';
+  }
+}
 
 /** A deployed function's handler, as the local runtime calls it. */
 export type LocalFunction = (event: unknown) => Promise<unknown>;
@@ -71,6 +79,7 @@ const startInstance = (
   env: Record<string, string>,
   onExit: (instance: Instance) => void,
   costs: InvocationCosts,
+  onOutput: ((text: string) => void) | undefined,
 ): Instance => {
   // The instance script is plain JavaScript (bundled), whatever loader the parent runs under (tsx or
   // vitest); its source map points stack traces at the TypeScript, as NODE_OPTIONS does in Lambda.
@@ -79,7 +88,9 @@ const startInstance = (
     env: { ...process.env, ...env },
     execArgv: [...profilingFlags, '--enable-source-maps'],
   });
-  let current: { id: number; resolve: (v: unknown) => void; reject: (e: Error) => void } | undefined;
+  let current:
+    | { id: number; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+    | undefined;
   let nextId = 0;
   let markReady: () => void = () => undefined;
   let failStart: (error: Error) => void = () => undefined;
@@ -93,13 +104,26 @@ const startInstance = (
     cpuUs: 0,
     run: (event) =>
       new Promise<unknown>((resolve, reject) => {
-        current = { id: nextId++, resolve, reject };
-        worker.postMessage({ id: current.id, event });
+        const timeoutMs = data.timeoutSeconds * 1000;
+        const id = nextId++;
+        // As Lambda does at the function's timeout: the invocation fails and its instance is discarded
+        // (work it left running stops with it); the pool starts another when one is needed.
+        const timer = setTimeout(() => {
+          if (current?.id !== id) return;
+          current = undefined;
+          // Never handed another invocation while it is being terminated.
+          instance.isReady = false;
+          reject(new TimeoutError(data.qualifiedName, data.timeoutSeconds));
+          void worker.terminate();
+        }, timeoutMs);
+        current = { id, resolve, reject, timer };
+        worker.postMessage({ id, event, deadline: Date.now() + timeoutMs } satisfies WorkerRequest);
       }),
     stop: () => worker.terminate().then(() => undefined),
   };
   worker.on('message', (message: WorkerMessage) => {
     writeOutput(message.output);
+    if (onOutput) for (const chunk of message.output) onOutput(chunk.text);
     if ('cpuUs' in message) instance.cpuUs = message.cpuUs;
     if ('ready' in message) {
       instance.isReady = true;
@@ -111,12 +135,14 @@ const startInstance = (
     if (message.capacity.length > 0) costs.capacity = mergeCapacity(costs.capacity, message.capacity);
     const waiter = current;
     current = undefined;
+    clearTimeout(waiter.timer);
     if (message.ok) waiter.resolve(message.result);
     else waiter.reject(Object.assign(new Error(message.error.message), message.error));
   });
   worker.on('error', (error) => failStart(error));
   worker.on('exit', (code) => {
     failStart(new Error(`${data.qualifiedName} exited with code ${code} while starting`));
+    if (current) clearTimeout(current.timer);
     current?.reject(new Error(`${data.qualifiedName} exited with code ${code}`));
     current = undefined;
     onExit(instance);
@@ -153,7 +179,12 @@ export const startFunction = async (
   definition: ServiceDefinition,
   functionName: string,
   env: Record<string, string>,
-  options: { concurrency?: number; root?: string } = {},
+  options: {
+    concurrency?: number;
+    root?: string;
+    /** Also called with everything an instance writes (the runtime reads records' errors from it). */
+    onOutput?: (text: string) => void;
+  } = {},
 ): Promise<LocalFunctionPool> => {
   const fn = definition.functions[functionName];
   if (!fn) throw new Error(`no function ${functionName} in the service definition`);
@@ -190,7 +221,7 @@ export const startFunction = async (
     if (!stopped) dispatch();
   };
   const grow = (): void => {
-    const instance = startInstance(script, data, env, remove, costs);
+    const instance = startInstance(script, data, env, remove, costs, options.onOutput);
     instances.push(instance);
     starting += 1;
     instance.ready.then(

@@ -6,6 +6,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type LocalAwsEndpoints, startLocalAwsEndpoints } from './aws-endpoints/server';
 import { consoleFiles } from './console/files';
 import { createTables } from './create-tables';
+import { findDeadLetter, type RedriveResult, redriveDeadLetter } from './dead-letters';
+import { redriveReply } from './dead-letters/reply';
 import {
   type DynamoDbLocal,
   LOCAL_CREDENTIALS,
@@ -14,6 +16,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local';
 import { type ExecutionJournal, fileJournal, inMemoryJournal } from './execution-journal';
+import { type FaultProxy, type FaultRates, startFaultProxy } from './fault-injection';
 import {
   type LocalFunction,
   type LocalFunctionPool,
@@ -27,6 +30,7 @@ import {
   type LocalHttpApi,
   LocalTokenIssuer,
   type RequestInfo,
+  type RuntimePart,
 } from './http-api';
 import { functionEnvironment, resolveLocal } from './local-resources';
 import { createNotificationSink, type Notification } from './notification-sink';
@@ -49,6 +53,7 @@ import {
   type StreamMappingSettings,
   type StreamPoller,
 } from './stream-poller';
+import { createRecordErrorLog, type RecordErrorLog, recordErrorsWriter } from './stream-poller/record-errors';
 import { createLocalWorkflow, type ExecutionStatusChangeEvent } from './workflow-runner';
 
 export interface LocalRuntimeOptions {
@@ -70,6 +75,16 @@ export interface LocalRuntimeOptions {
   /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
   streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
   logger: PollerLogger;
+  /**
+   * Share of the functions' requests to DynamoDB, Step Functions and SNS that fail (`--faults`). The
+   * stream pollers and the local Step Functions are AWS itself and never fail.
+   */
+  faults?: FaultRates;
+  /**
+   * The runtime cannot go on (DynamoDB Local died without --data, or could not be restarted): it has
+   * stopped itself; the caller should report `error` and exit non-zero.
+   */
+  onFatal?(error: Error): void;
 }
 
 export interface StreamBatchInfo {
@@ -91,6 +106,15 @@ export interface LocalRuntime {
   issuer: LocalTokenIssuer;
   /** Resolves once every stream poller has caught up (for tests and benchmarks). */
   idle(): Promise<void>;
+  /**
+   * Sends a dead-lettered range (an entry of files.deadLetters) through its function again, with its
+   * mapping's settings; `ai-ops dead-letters redrive` (docs/operations.md).
+   */
+  redriveDeadLetter(id: string): Promise<RedriveResult & { functionName: string }>;
+  /** Each part and whether it is up, as GET /health reports it. */
+  health(): Record<string, RuntimePart>;
+  /** The running DynamoDB Local's watchdog pid (Java is its child). */
+  dynamodbWatchdogPid(): number | undefined;
   /** Each function's instances and invocations so far (benchmarks: did requests queue?). */
   functionStats(): Record<string, LocalFunctionStats>;
   stop(): Promise<void>;
@@ -147,11 +171,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => claim.release());
     await assertPortFree(options.port);
 
-    const [definition, dynamodb] = await Promise.all([
+    const dynamodbOptions = options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {};
+    const [definition, firstDynamodb] = await Promise.all([
       loadServiceDefinition(stage),
-      startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+      startDynamoDbLocal(dynamodbOptions),
     ]);
-    stops.push(() => dynamodb.stop());
+    // Replaced when Java dies and is restarted on the same port and data (supervise, below).
+    let dynamodb: DynamoDbLocal = firstDynamodb;
+    let stopped = false;
+    stops.push(async () => {
+      stopped = true;
+      await dynamodb.stop();
+    });
     const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     await createTables(client, tableResources(definition));
 
@@ -170,20 +201,35 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => aws.close());
 
+    // With --faults, the functions reach each service through a proxy that fails that share of requests.
+    const faulty = async (service: 'dynamodb' | 'sfn' | 'sns', target: string): Promise<string> => {
+      const rate = options.faults?.[service] ?? 0;
+      if (rate <= 0) return target;
+      const proxy: FaultProxy = await startFaultProxy({ service, target, rate });
+      stops.push(() => proxy.close());
+      return proxy.url;
+    };
     // Each function gets the environment serverless.yml declares for it, pointed at the local endpoints.
     const localEnv = {
       ...LOCAL_AWS_ENV,
-      DYNAMODB_ENDPOINT: dynamodb.endpoint,
-      SFN_ENDPOINT: aws.url,
-      SNS_ENDPOINT: aws.url,
+      DYNAMODB_ENDPOINT: await faulty('dynamodb', dynamodb.endpoint),
+      SFN_ENDPOINT: await faulty('sfn', aws.url),
+      SNS_ENDPOINT: await faulty('sns', aws.url),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
     const maxInstances = maxInstancesPerFunction();
+    // Each function's last error per stream record, from its log lines, for the dead-letter entries.
+    const recordErrors = new Map<string, RecordErrorLog>(
+      Object.keys(definition.functions).map((name) => [name, createRecordErrorLog()]),
+    );
     const pools = await Promise.all(
       Object.keys(definition.functions).map(async (name) => {
         const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
         if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
-        const pool = await startFunction(definition, name, env, { concurrency: maxInstances });
+        const pool = await startFunction(definition, name, env, {
+          concurrency: maxInstances,
+          onOutput: (text) => recordErrors.get(name)?.observe(text),
+        });
         return [name, pool] as const;
       }),
     );
@@ -194,10 +240,24 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       pools.map(([name, pool]: readonly [string, LocalFunctionPool]) => [name, pool.invoke]),
     );
 
-    const pollers = await startPollers(definition, dynamodb, functions, files.deadLetters, options);
+    const pollers = await startPollers(
+      definition,
+      dynamodb,
+      functions,
+      files.deadLetters,
+      recordErrors,
+      options,
+    );
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
+    // startPollers starts one per enabled mapping, in the mappings' order.
+    const pollersRef = eventSourceMappingsOf(definition)
+      .filter((m) => m.enabled)
+      .flatMap((m, i) => {
+        const poller = pollers[i];
+        return poller ? [{ functionName: m.functionName, poller }] : [];
+      });
 
     // Scheduled functions (serverless.yml `schedule` events) on their own period, with the same handler.
     stops.push(
@@ -212,6 +272,42 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ),
     );
 
+    const redriveById = async (id: string): Promise<RedriveResult & { functionName: string }> => {
+      const { functionName } = await findDeadLetter(files.deadLetters, id);
+      const mapping = eventSourceMappingsOf(definition).find((m) => m.functionName === functionName);
+      const fn = functions.get(functionName);
+      if (!mapping || !fn) throw new Error(`${functionName} is not a stream function of this runtime`);
+      const errors = recordErrors.get(functionName) ?? createRecordErrorLog();
+      const result = await redriveDeadLetter({
+        dir: files.deadLetters,
+        id,
+        streamsClient: new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint)),
+        settings: mapping.settings,
+        invoke: (event) => fn(event) as Promise<DynamoDBBatchResponse | undefined>,
+        deadLetter: recordErrorsWriter(
+          createFileDeadLetter(join(files.deadLetters, `${functionName}.jsonl`)),
+          errors,
+        ),
+        functionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
+        logger: options.logger,
+      });
+      return { ...result, functionName };
+    };
+
+    const health = (): Record<string, RuntimePart> => ({
+      dynamodb: dynamodb.alive()
+        ? { up: true, detail: dynamodb.endpoint }
+        : { up: false, detail: options.dataDir ? 'down: restarting' : 'down' },
+      ...Object.fromEntries(
+        pollersRef.map((p) => [
+          `poller:${p.functionName}`,
+          p.poller.status().running ? { up: true } : { up: false, detail: 'stopped' },
+        ]),
+      ),
+      // The workflow runner runs in this process: it is up whenever this answers.
+      workflow: { up: true, detail: `${workflow.stateMachineArn}` },
+    });
+
     const issuer = await LocalTokenIssuer.create({ audience: jwtAudiencesOf(definition) });
     let ready = false;
     const api: LocalHttpApi = await createLocalHttpApi({
@@ -224,6 +320,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       issuer,
       port: options.port,
       isReady: () => ready,
+      runtime: {
+        parts: () => health(),
+        redriveDeadLetter: (id) => redriveReply(() => redriveById(id)),
+      },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       // The operator console at /console: the page gets its tokens from /local/token itself.
       staticFiles: await consoleFiles({ mode: 'local' }),
@@ -250,6 +350,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await run.catch(() => undefined);
       });
     }
+    // A DynamoDB Local that dies is restarted on its port and data folder, where the functions, pollers and
+    // proxies already point; the pollers resume from their checkpoints. Without --data its tables were in
+    // memory: the state is lost, and the runtime says so and stops rather than run on empty tables.
+    const supervise = (instance: DynamoDbLocal): void =>
+      instance.onUnexpectedExit((code) => {
+        if (stopped) return;
+        const fatal = (message: string) => {
+          options.logger.error(message, { exitCode: code });
+          void stopAll().finally(() => options.onFatal?.(new Error(message)));
+        };
+        if (!options.dataDir) {
+          fatal(
+            'DynamoDB Local died; its tables were in memory, so every table, stream and checkpoint is lost. The runtime stopped: start it again (with --data DIR to keep state across such a failure).',
+          );
+          return;
+        }
+        options.logger.error('DynamoDB Local died; restarting it on its data folder', { exitCode: code });
+        startDynamoDbLocal({ ...dynamodbOptions, port: instance.port }).then(
+          (next) => {
+            if (stopped) return void next.stop();
+            dynamodb = next;
+            supervise(next);
+            options.logger.info('DynamoDB Local restarted; its data survived (--data)', {
+              endpoint: next.endpoint,
+            });
+          },
+          (error: unknown) => fatal(`DynamoDB Local died and could not be restarted: ${String(error)}`),
+        );
+      });
+    supervise(dynamodb);
+
     // Executions a killed runtime left RUNNING run again now that their functions are up.
     for (const execution of workflow.resumeInterrupted())
       options.logger.info('resumed an interrupted execution', { executionName: execution.name });
@@ -265,6 +396,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       idle: async () => {
         await Promise.all(pollers.map((p) => p.idle()));
       },
+      redriveDeadLetter: redriveById,
+      health,
+      dynamodbWatchdogPid: () => dynamodb.watchdogPid,
       functionStats: () => Object.fromEntries(pools.map(([name, pool]) => [name, pool.stats()])),
       stop: stopAll,
     };
@@ -325,6 +459,7 @@ const startPollers = async (
   dynamodb: DynamoDbLocal,
   functions: Map<string, LocalFunction>,
   deadLetterDir: string,
+  recordErrors: Map<string, RecordErrorLog>,
   options: LocalRuntimeOptions,
 ): Promise<StreamPoller[]> => {
   const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
@@ -370,7 +505,10 @@ const startPollers = async (
             streamArn,
           })
         : createMemoryCheckpointStore(),
-      deadLetter: createFileDeadLetter(join(deadLetterDir, `${mapping.functionName}.jsonl`)),
+      deadLetter: recordErrorsWriter(
+        createFileDeadLetter(join(deadLetterDir, `${mapping.functionName}.jsonl`)),
+        recordErrors.get(mapping.functionName) ?? createRecordErrorLog(),
+      ),
       functionName: mapping.functionName,
       awsRegion: LOCAL_REGION,
       ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),

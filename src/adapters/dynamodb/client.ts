@@ -9,6 +9,10 @@ export interface DynamoDbClientConfig {
   endpoint?: string;
   /** Unset in Lambda (the execution role); DynamoDB Local needs some, of the right shape. */
   credentials?: DynamoDBClientConfig['credentials'];
+  /** Attempts per request, retries included (the SDK's default is 3). */
+  maxAttempts?: number;
+  /** Replaces the SDK's standard retries (tests: a shorter backoff). */
+  retryStrategy?: DynamoDBClientConfig['retryStrategy'];
 }
 
 /** A plain client whose every request's consumed capacity is recorded in this process's ledger. */
@@ -18,6 +22,8 @@ export const dynamoDbClient = (config: DynamoDbClientConfig): DynamoDBClient =>
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
+      ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+      ...(config.retryStrategy ? { retryStrategy: config.retryStrategy } : {}),
     }),
     processCapacity,
   );

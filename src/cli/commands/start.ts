@@ -12,6 +12,7 @@ interface StartOptions extends CommonOptions {
   stations: string;
   interval: string;
   seed?: string;
+  faults?: string;
 }
 
 const wholeNumber = (value: string, name: string): number => {
@@ -19,6 +20,17 @@ const wholeNumber = (value: string, name: string): number => {
   if (!Number.isInteger(n) || n < 0)
     throw new CliError('USAGE', `--${name} must be a whole number, got ${value}`);
   return n;
+};
+
+/** `--faults` parsed, or a usage error (exit 2) naming the flag. */
+const faultsOf = async (spec: string) => {
+  const { FaultSpecError, parseFaultSpec } = await import('../../local/fault-injection');
+  try {
+    return parseFaultSpec(spec);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new CliError('USAGE', `--faults ${error.message}`);
+    throw error;
+  }
 };
 
 /** Folded metric batches: one summary line per this many ms. */
@@ -41,6 +53,12 @@ export const startCommand = (): Command =>
     .addOption(new Option('--stations <n>', 'stations the simulator runs').default('5'))
     .addOption(new Option('--interval <ms>', 'simulator interval between readings').default('5000'))
     .addOption(new Option('--seed <n>', 'simulator seed, to replay a run'))
+    .addOption(
+      new Option(
+        '--faults <spec>',
+        "fail a share of the functions' AWS requests, e.g. dynamodb=0.2,sfn=0.2,sns=0.2 (throttling, 5xx, timeout)",
+      ),
+    )
     .addHelpText(
       'after',
       '\n--data DIR keeps tables, stream checkpoints, logs, notifications and dead letters across restarts (default: tables in memory, files in .ai-ops/). One runtime per data folder.',
@@ -53,6 +71,7 @@ export const startCommand = (): Command =>
         const port = wholeNumber(options.port, 'port');
         const interval = wholeNumber(options.interval, 'interval');
         const seed = options.seed === undefined ? undefined : wholeNumber(options.seed, 'seed');
+        const faults = options.faults === undefined ? undefined : await faultsOf(options.faults);
         const [{ createFlowPrinter, formatEntry }, { tapOutput }, { startLocalRuntime }, { logger }] =
           await Promise.all([
             import('../../local/flow-console'),
@@ -71,6 +90,13 @@ export const startCommand = (): Command =>
           port,
           ...(persisted ? { dataDir: folder } : { scratchDir: folder }),
           stage: options.stage ?? 'local',
+          ...(faults ? { faults } : {}),
+          // The runtime stopped itself (DynamoDB Local died without --data, or would not restart).
+          onFatal: (error) => {
+            tap.restore();
+            process.stderr.write(`ai-ops: ${error.message}\n`);
+            process.exit(1);
+          },
           ...(options.simulator && stations > 0
             ? { simulator: { stations, intervalMs: interval, ...(seed === undefined ? {} : { seed }) } }
             : {}),
@@ -105,6 +131,10 @@ export const startCommand = (): Command =>
         say(`  notifications     ${runtime.files.notifications}`);
         say(`  logs              ${runtime.files.logs}   (ai-ops logs [--alert ID])`);
         say(`  dead letters      ${runtime.files.deadLetters}/`);
+        if (faults)
+          say(
+            `  faults            ${(await import('../../local/fault-injection')).describeFaults(faults) ?? 'none'}`,
+          );
         say(`  simulator         ${options.simulator && stations > 0 ? `${stations} stations` : 'off'}`);
         // Offline detection runs on the stage's offlineAfter (45 s on `local`, 3 min deployed: docs/rules.md).
         const offlineAfter = Number(runtime.definition.functions.sweepAlerts?.environment?.OFFLINE_AFTER_MS);

@@ -1,7 +1,7 @@
 export { type Authorization, createJwtAuthorizer, type JwtContext, type TrustedIssuer } from './authorizer';
 export { scopesOf, shapeClaims } from './claims';
 export { buildHttpApiEvent, type LocalHttpApiEvent, type ReceivedRequest } from './event';
-export { LOCAL_ROUTE_KEYS } from './local-routes';
+export { LOCAL_ROUTE_KEYS, type RuntimePart, type RuntimeRoutes } from './local-routes';
 export { createRequestPipeline, type Outcome } from './pipeline';
 export { type HttpReply, replyOf } from './result';
 export { createRouteMatcher, type RouteMatch } from './route-matcher';

@@ -6,12 +6,59 @@ import { DEFAULT_SCOPES, JWKS_PATH, type LocalTokenIssuer } from './token-issuer
  * Routes only the local API has: none of them is in serverless.yml, so none exists in AWS (where tokens
  * come from the identity provider and health is API Gateway's business).
  */
-export const LOCAL_ROUTE_KEYS = ['GET /health', 'POST /local/token', `GET ${JWKS_PATH}`] as const;
+export const LOCAL_ROUTE_KEYS = [
+  'GET /health',
+  'POST /local/token',
+  `GET ${JWKS_PATH}`,
+  'POST /local/dead-letters/redrive',
+] as const;
+
+/** One part of the local runtime as /health reports it. */
+export interface RuntimePart {
+  up: boolean;
+  detail?: string;
+}
+
+/** What the runtime adds to its local routes: the health of its parts, and dead-letter redrive. */
+export interface RuntimeRoutes {
+  /** Each part by name (DynamoDB Local, each poller, the workflow runner); one down makes /health 503. */
+  parts?(): Record<string, RuntimePart>;
+  /** POST /local/dead-letters/redrive {"id": "..."}: the reply says what happened. */
+  redriveDeadLetter?(id: string): Promise<HttpReply>;
+}
 
 export interface LocalRouteDeps {
   issuer: LocalTokenIssuer;
   isReady: () => boolean;
+  runtime?: RuntimeRoutes | undefined;
 }
+
+const health = (deps: LocalRouteDeps): HttpReply => {
+  if (!deps.isReady()) return gatewayReply(503, { status: 'starting' });
+  const parts = deps.runtime?.parts?.();
+  if (!parts) return gatewayReply(200, { status: 'ready' });
+  const down = Object.entries(parts)
+    .filter(([, part]) => !part.up)
+    .map(([name]) => name);
+  return down.length === 0
+    ? gatewayReply(200, { status: 'ready', parts })
+    : gatewayReply(503, { status: 'degraded', down, parts });
+};
+
+const redrive = async (body: Buffer, deps: LocalRouteDeps): Promise<HttpReply> => {
+  let id: unknown;
+  try {
+    id = (JSON.parse(body.toString('utf8') || '{}') as { id?: unknown }).id;
+  } catch {
+    return badRequest('malformed JSON', [{ path: '(body)', message: 'must be valid JSON' }]);
+  }
+  if (typeof id !== 'string' || id.trim() === '')
+    return badRequest('invalid redrive request', [
+      { path: 'id', message: 'is required and must be a string' },
+    ]);
+  if (!deps.runtime?.redriveDeadLetter) return gatewayReply(404, { message: 'Not Found' });
+  return deps.runtime.redriveDeadLetter(id.trim());
+};
 
 const tokenRequestSchema = z.object({
   sub: z.string({ error: 'is required and must be a string' }).trim().min(1, 'must not be empty'),
@@ -60,9 +107,9 @@ export const localRouteReply = async (
 ): Promise<HttpReply | undefined> => {
   switch (routeKey) {
     case 'GET /health':
-      return deps.isReady()
-        ? gatewayReply(200, { status: 'ready' })
-        : gatewayReply(503, { status: 'starting' });
+      return health(deps);
+    case 'POST /local/dead-letters/redrive':
+      return redrive(body, deps);
     case 'POST /local/token':
       return issueToken(body, deps.issuer);
     case `GET ${JWKS_PATH}`:

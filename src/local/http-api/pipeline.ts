@@ -1,6 +1,6 @@
 import { createJwtAuthorizer } from './authorizer';
 import { buildHttpApiEvent, type LocalHttpApiEvent, type ReceivedRequest, splitTarget } from './event';
-import { LOCAL_ROUTE_KEYS, localRouteReply } from './local-routes';
+import { LOCAL_ROUTE_KEYS, localRouteReply, type RuntimeRoutes } from './local-routes';
 import { gatewayReply, type HttpReply, internalServerError, replyOf } from './result';
 import { createRouteMatcher } from './route-matcher';
 import type { HttpRoute } from './routes';
@@ -11,6 +11,7 @@ export interface PipelineOptions {
   invoke: (route: HttpRoute, event: LocalHttpApiEvent) => Promise<unknown>;
   issuer: LocalTokenIssuer;
   isReady: () => boolean;
+  runtime?: RuntimeRoutes;
   integrationTimeoutMs: number;
   /** Static files served before routing (the operator console); undefined for a path that is not theirs. */
   staticFiles?: (method: string, rawPath: string) => HttpReply | undefined;
@@ -56,7 +57,11 @@ export const createRequestPipeline = (
   return async (request) => {
     const { rawPath } = splitTarget(request.url);
     const localKey = `${request.method} ${rawPath}`;
-    const local = await localRouteReply(localKey, request.body, { issuer, isReady });
+    const local = await localRouteReply(localKey, request.body, {
+      issuer,
+      isReady,
+      runtime: options.runtime,
+    });
     if (local) return { reply: local, route: undefined, routeKey: localKey, reason: undefined };
     const file = options.staticFiles?.(request.method, rawPath);
     if (file) return { reply: file, route: undefined, routeKey: localKey, reason: undefined };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type LocalHttpApiEvent, splitTarget } from './event';
+import type { RuntimeRoutes } from './local-routes';
 import { createRequestPipeline, type Outcome } from './pipeline';
 import { gatewayReply, type HttpReply, internalServerError } from './result';
 import type { HttpRoute } from './routes';
@@ -32,6 +33,8 @@ export interface LocalHttpApiOptions {
   host?: string;
   /** Until true, /health answers 503 and the definition's routes 503 Service Unavailable. */
   isReady: () => boolean;
+  /** The runtime's parts for /health, and dead-letter redrive (local-routes.ts). */
+  runtime?: RuntimeRoutes;
   onRequest?: (info: RequestInfo) => void;
   /** API Gateway gives up on an integration after 30 s and answers 503; tests shorten it. */
   integrationTimeoutMs?: number;
@@ -105,6 +108,7 @@ export const createLocalHttpApi = async (options: LocalHttpApiOptions): Promise<
     invoke: options.invoke,
     issuer,
     isReady: options.isReady,
+    ...(options.runtime ? { runtime: options.runtime } : {}),
     integrationTimeoutMs: options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS,
     ...(options.staticFiles ? { staticFiles: options.staticFiles } : {}),
   });

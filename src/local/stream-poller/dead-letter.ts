@@ -47,6 +47,11 @@ export interface DeadLetterEntry {
       eventName: string | undefined;
       keys: Record<string, AttributeValue>;
     }[];
+    /**
+     * The last error per discarded record: what the function logged for that sequence number when the
+     * runtime saw it (src/local/stream-poller/record-errors.ts), else the range's reason.
+     */
+    errors: { sequenceNumber: string; message: string }[];
   };
 }
 
@@ -121,6 +126,7 @@ export const buildDeadLetterEntry = (range: DiscardedRange): DeadLetterEntry => 
         eventName: entry.record.eventName,
         keys: entry.record.dynamodb?.Keys ?? {},
       })),
+      errors: range.records.map((entry) => ({ sequenceNumber: entry.sequenceNumber, message: range.reason })),
     },
   };
 };

@@ -1,6 +1,7 @@
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { idempotentOnce } from '../../../src/adapters/idempotency/once';
+import { localClientConfig } from '../../../src/local/dynamodb-local';
 import { createTestTables, type TestTables } from '../../support/tables';
 
 let t: TestTables;
@@ -56,5 +57,63 @@ describe('idempotentOnce on DynamoDB Local', () => {
       new GetItemCommand({ TableName: t.names.idempotency, Key: { id: { S: first } } }),
     );
     expect(Item?.status?.S).toBe('COMPLETED');
+  });
+});
+
+describe('idempotentOnce after an attempt that left its record in progress', () => {
+  const contextWith = (remainingMs: number) => {
+    const deadline = Date.now() + remainingMs;
+    return { getRemainingTimeInMillis: () => deadline - Date.now() } as Parameters<
+      ReturnType<typeof idempotentOnce>['registerLambdaContext']
+    >[0]; // only the deadline is read
+  };
+
+  it("waits for the in-progress expiry (the failed invocation's deadline), then runs and completes", async () => {
+    // The first invocation's store accepts the in-progress record but refuses to record the success.
+    const failing = new DynamoDBClient(localClientConfig(t.endpoint));
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateItemCommand') throw new Error('the store refused the update');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const first = idempotentOnce({ tableName: t.names.idempotency, client: failing, keyPrefix: 'test' });
+    first.registerLambdaContext(contextWith(400));
+    const work = vi.fn(async () => ({ messageId: 'm-late' }));
+    await expect(first.once('publish:orphan', work)).rejects.toThrow(/success record/);
+
+    // The retry, in a fresh invocation with time to spare, proceeds once the record has expired.
+    const second = onceOn();
+    second.registerLambdaContext(contextWith(30_000));
+    await expect(second.once('publish:orphan', work)).resolves.toEqual({ messageId: 'm-late' });
+    // At-least-once: the lost success is redone (the notification's dedupKey lets subscribers drop it).
+    expect(work).toHaveBeenCalledTimes(2);
+    const { Items = [] } = await t.client.send(new ScanCommand({ TableName: t.names.idempotency }));
+    expect(Items.filter((item) => item.status?.S === 'INPROGRESS')).toEqual([]);
+  });
+
+  it('fails as before when the expiry is beyond its own deadline, so the record is retried later', async () => {
+    const failing = new DynamoDBClient(localClientConfig(t.endpoint));
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateItemCommand') throw new Error('the store refused the update');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const first = idempotentOnce({ tableName: t.names.idempotency, client: failing, keyPrefix: 'test' });
+    first.registerLambdaContext(contextWith(60_000));
+    await expect(first.once('publish:long', async () => 'done')).rejects.toThrow(/success record/);
+    const sleep = vi.fn(async () => undefined);
+    const second = idempotentOnce({
+      tableName: t.names.idempotency,
+      client: t.client,
+      keyPrefix: 'test',
+      sleep,
+    });
+    second.registerLambdaContext(contextWith(30_000));
+    await expect(second.once('publish:long', async () => 'again')).rejects.toThrow(/in progress/);
+    expect(sleep).not.toHaveBeenCalled();
   });
 });

@@ -23,6 +23,7 @@ interface ProbeResult {
   mostAtOnce: number;
   fixtureValue: string | null;
   leaked: string | null;
+  remainingMs: number | null;
 }
 
 const pools: LocalFunctionPool[] = [];
@@ -123,5 +124,22 @@ describe('what the instances write', () => {
     } finally {
       tap.restore();
     }
+  });
+
+  it('stops an invocation at the function timeout, as Lambda does, and serves the next on a new instance', async () => {
+    const timed: ServiceDefinition = {
+      ...definition,
+      functions: { probe: { handler: 'test/fixtures/local-functions/probe.handler', timeout: 1 } },
+    };
+    const pool = await startFunction(timed, 'probe', {}, { concurrency: 1 });
+    pools.push(pool);
+    const before = await probe(pool);
+    // The context's remaining time counts down to the deadline the pool enforces.
+    expect(before.remainingMs).toBeGreaterThan(0);
+    expect(before.remainingMs).toBeLessThanOrEqual(1_000);
+    await expect(probe(pool, { holdMs: 5_000 })).rejects.toThrow('Task timed out after 1.00 seconds');
+    const after = await probe(pool);
+    expect(after.instance).not.toBe(before.instance);
+    expect(after.invocations).toBe(1);
   });
 });
