@@ -205,8 +205,12 @@ export class ApiClient {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/approve`, alertSchema);
   }
 
-  reject(alertId: string, reason: string): Promise<AlertView> {
-    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, { reason });
+  /** Without a code the API records OTHER. */
+  reject(alertId: string, reason: string, code?: string): Promise<AlertView> {
+    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, {
+      reason,
+      ...(code === undefined ? {} : { code }),
+    });
   }
 
   /** Ends the alert's incident by hand (POST /alerts/{id}/resolve). */

@@ -1,3 +1,4 @@
+import type { RejectionCode } from './alert-vocabulary';
 import type { Silence } from './silence';
 import type { Alert, AlertStatus, AlertType, AuditActionType, AuditEvent, Metric, Severity } from './types';
 
@@ -40,7 +41,14 @@ export type RaiseOutcome =
 
 export type Decision =
   | { kind: 'approve'; by: string; at: number }
-  | { kind: 'reject'; by: string; at: number; reason: string };
+  | {
+      kind: 'reject';
+      by: string;
+      at: number;
+      reason: string;
+      /** OTHER when absent, as for a client that sends none. */
+      code?: RejectionCode;
+    };
 
 /** An operator ends an incident by hand (POST /alerts/{id}/resolve). */
 export interface ManualResolution {

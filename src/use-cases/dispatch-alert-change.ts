@@ -153,7 +153,11 @@ const created = (alert: Alert, steps: StepRunner): Promise<void> =>
 const rejected = (alert: Alert, steps: StepRunner): Promise<void> =>
   steps.run('ALERT_REJECTED', async () => ({
     userId: alert.rejectedBy ?? UNKNOWN_USER,
-    details: { rejectionReason: alert.rejectionReason, rejectedBy: alert.rejectedBy },
+    details: {
+      rejectionReason: alert.rejectionReason,
+      rejectedBy: alert.rejectedBy,
+      ...(alert.rejectionCode === undefined ? {} : { rejectionCode: alert.rejectionCode }),
+    },
   }));
 
 const approved = async (alert: Alert, steps: StepRunner, deps: DispatchDeps): Promise<void> => {
