@@ -2,6 +2,7 @@ import { Argument, Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
+import { backtestCommand } from './commands/backtest';
 import { consoleCommand } from './commands/console';
 import { costCommand } from './commands/cost';
 import { doctorCommand } from './commands/doctor';
@@ -47,6 +48,7 @@ export const program = (): Command => {
     .addCommand(verifyCommand())
     .addCommand(costCommand())
     .addCommand(consoleCommand())
+    .addCommand(backtestCommand())
     .addCommand(completionCommand(() => root))
     .addHelpText('after', `\n${DISCOVERY_ORDER}\n\n${EXIT_CODES}`);
   return root;
