@@ -8,6 +8,7 @@ import { costCommand } from './commands/cost';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
+import { rulesCommand } from './commands/rules';
 import { silencesCommand } from './commands/silences';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
@@ -49,6 +50,7 @@ export const program = (): Command => {
     .addCommand(costCommand())
     .addCommand(consoleCommand())
     .addCommand(backtestCommand())
+    .addCommand(rulesCommand())
     .addCommand(completionCommand(() => root))
     .addHelpText('after', `\n${DISCOVERY_ORDER}\n\n${EXIT_CODES}`);
   return root;

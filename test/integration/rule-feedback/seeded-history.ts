@@ -2,8 +2,8 @@ import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { DynamoMetricStore } from '../../../src/adapters/dynamodb/metric-store';
 import { alertIdFor } from '../../../src/domain/ids';
 import type { Alert, Metric } from '../../../src/domain/types';
-import type { TestTables } from '../../support/tables';
 import { metric } from '../../support/metric-factory';
+import type { TestTables } from '../../support/tables';
 import { alertFixture } from '../adapters/fixtures';
 
 export const MINUTE = 60_000;
@@ -22,10 +22,15 @@ const DIPS: Record<string, Record<number, number>> = {
   'ST-C': {},
 };
 
-export const seededReadings = (): Metric[] =>
-  Object.entries(DIPS).flatMap(([stationId, dips]) =>
+export const seededReadings = (dips: Record<string, Record<number, number>> = DIPS): Metric[] =>
+  Object.entries(dips).flatMap(([stationId, dips]) =>
     Array.from({ length: 60 }, (_, minute) =>
-      metric({ stationId, timestamp: T0 + minute * MINUTE, swapRate: 0, chargedBatteries: dips[minute] ?? 20 }),
+      metric({
+        stationId,
+        timestamp: T0 + minute * MINUTE,
+        swapRate: 0,
+        chargedBatteries: dips[minute] ?? 20,
+      }),
     ),
   );
 
@@ -61,9 +66,18 @@ export const seededAlerts = (): Alert[] => [
   decided('ST-B', 20, { ...falseAlarm, rejectionCode: 'DUPLICATE' }),
 ];
 
-export const seedHistory = async (tables: TestTables): Promise<{ readings: Metric[]; alerts: Alert[] }> => {
-  const readings = seededReadings();
-  const alerts = seededAlerts();
+/** A second history where the false alarm can be told apart: the approved dip goes deeper (to 3). */
+export const SEPARABLE_DIPS: Record<string, Record<number, number>> = { 'ST-A': { 10: 3, 11: 3, 50: 5 } };
+export const separableAlerts = (): Alert[] => [
+  decided('ST-A', 10, approved),
+  decided('ST-A', 50, falseAlarm),
+];
+
+export const seedHistory = async (
+  tables: TestTables,
+  readings: Metric[] = seededReadings(),
+  alerts: Alert[] = seededAlerts(),
+): Promise<{ readings: Metric[]; alerts: Alert[] }> => {
   await new DynamoMetricStore({ doc: tables.doc, tableName: tables.names.metrics }).putMany(readings);
   const store = new DynamoAlertStore({ doc: tables.doc, tableName: tables.names.alerts });
   for (const alert of alerts) await store.create(alert);

@@ -1,0 +1,86 @@
+import { type Command, Option } from 'commander';
+import { ALERT_TYPES, type AlertType } from '../../domain/alert-vocabulary';
+import { reportFailures } from '../api-client';
+import { parsePeriod } from '../backtest/period';
+import { thresholdsFrom, thresholdsText } from '../backtest/thresholds-input';
+import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
+import { readingProgress } from './backtest';
+
+interface SuggestOptions extends CommonOptions {
+  rule: string;
+  current?: string;
+  from?: string;
+  to?: string;
+}
+
+const percent = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(0)}%`);
+
+/**
+ * `ai-ops rules suggest --rule TYPE`: searches single-threshold moves of the rule, backtests each on the
+ * stored history (read-only, the history read once) and prints the override that most improves the
+ * rule's precision without missing an approved incident. Writes nothing; deploying it is a person's call.
+ */
+const suggestCommand = (): Command =>
+  subcommand('suggest', "propose the threshold change that most improves a rule's precision (writes nothing)")
+    .addOption(
+      new Option('--rule <type>', 'the rule (alert type)').choices(ALERT_TYPES).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--current <file|json>', "the current override (default: the stage's ruleThresholds)"),
+    )
+    .addOption(new Option('--from <iso>', 'start of the period (default: 30 days ago, the retention)'))
+    .addOption(new Option('--to <iso>', 'end of the period (default: now)'))
+    .action(
+      reportFailures(async (_options: SuggestOptions, command: Command) => {
+        const options = command.optsWithGlobals<SuggestOptions>();
+        const rule = options.rule as AlertType;
+        const period = parsePeriod(options, Date.now());
+        const target = targetOf(command);
+        const [{ stageTables }, { suggestFor }] = await Promise.all([
+          import('../backtest/tables'),
+          import('../backtest/suggest-run'),
+        ]);
+        const tables = await stageTables(target);
+        const currentText =
+          options.current === undefined
+            ? tables.currentOverride
+            : thresholdsText(options.current, '--current');
+        const flag =
+          options.current === undefined ? `ruleThresholds of stage ${target.stage.value}` : '--current';
+        thresholdsFrom(currentText, flag);
+        const bar = await readingProgress(target.json);
+        try {
+          const result = await suggestFor({
+            ...tables,
+            period,
+            rule,
+            currentOverride:
+              currentText.trim() === '' ? {} : (JSON.parse(currentText) as Record<string, unknown>),
+            ...(bar ? { onProgress: bar.update } : {}),
+          });
+          bar?.stop();
+          output(target, result, () =>
+            result.suggestion
+              ? [
+                  `${rule}: move ${result.suggestion.move.section}.${result.suggestion.move.key} from ${result.suggestion.move.from} to ${result.suggestion.move.to}`,
+                  `precision ${percent(result.suggestion.precisionBefore)} -> ${percent(result.suggestion.precisionAfter)}: ${result.suggestion.avoidedFalseAlarms} false alarm(s) avoided, no approved incident missed (${result.tried} changes backtested on ${result.readings} readings, ${result.readUnits} RCU)`,
+                  '',
+                  'The ruleThresholds override to deploy (nothing was changed):',
+                  JSON.stringify(result.override, null, 2),
+                ].join('\n')
+              : `${rule}: no threshold change avoids a false alarm without missing an approved incident (${result.tried} changes backtested on ${result.readings} readings, ${result.readUnits} RCU)`,
+          );
+        } finally {
+          bar?.stop();
+          tables.client.destroy();
+        }
+      }),
+    );
+
+/** `ai-ops rules ...`: what the operators' decisions say about each rule. */
+export const rulesCommand = (): Command => {
+  const rules = subcommand('rules', "rules seen through operators' decisions: suggest").addCommand(
+    suggestCommand(),
+  );
+  return rules;
+};
