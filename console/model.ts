@@ -319,3 +319,36 @@ export const localTime = (
   }
   return date.toISOString();
 };
+
+/** One row of GET /rules/stats (src/domain/rule-stats.ts). */
+export interface RuleStatsRow {
+  alertType: string;
+  severity: Severity;
+  opened: number;
+  approved: number;
+  rejected: Partial<Record<RejectionCode, number>>;
+  resolvedUndecided: number;
+  medianTimeToDecideMs: number | null;
+  medianTimeToRecoverMs: number | null;
+  precision: number | null;
+}
+
+/** Worst precision first, rules with no verdict yet last (the API's order, kept whatever it sends). */
+export const worstPrecisionFirst = (rows: readonly RuleStatsRow[]): RuleStatsRow[] =>
+  [...rows].sort((a, b) => {
+    if (a.precision === b.precision) return 0;
+    if (a.precision === null) return 1;
+    if (b.precision === null) return -1;
+    return a.precision - b.precision;
+  });
+
+/** "67%", or "—" when nobody approved or called a false alarm yet. */
+export const precisionText = (precision: number | null): string =>
+  precision === null ? '—' : `${Math.round(precision * 100)}%`;
+
+/** "FALSE_ALARM 3 · DUPLICATE 1", the codes that happened. */
+export const rejectionsText = (rejected: RuleStatsRow['rejected']): string =>
+  Object.entries(rejected)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(' · ') || '0';

@@ -14,6 +14,25 @@ export const LOCAL_DEFAULT_SCOPES: readonly string[] = ['metrics/write', 'alerts
 // the domain's own schema, loosened, not a copy of it.
 const alertSchema = domainAlertSchema.loose();
 
+const ruleStatsSchema = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  rules: z.array(
+    z.looseObject({
+      alertType: z.string(),
+      severity: z.string(),
+      opened: z.number(),
+      approved: z.number(),
+      rejected: z.record(z.string(), z.number()),
+      resolvedUndecided: z.number(),
+      medianTimeToDecideMs: z.number().nullable(),
+      medianTimeToRecoverMs: z.number().nullable(),
+      precision: z.number().nullable(),
+    }),
+  ),
+});
+export type RuleStatsView = z.infer<typeof ruleStatsSchema>;
+
 const alertPageSchema = z.looseObject({
   items: z.array(alertSchema),
   nextCursor: z.string().nullable().optional(),
@@ -194,6 +213,14 @@ export class ApiClient {
   /** The alert's audit trail, as the API returns it (oldest first). */
   alertAudit(alertId: string): Promise<AuditTrail> {
     return this.call('GET', `/alerts/${encodeURIComponent(alertId)}/audit`, auditTrailSchema);
+  }
+
+  /** GET /rules/stats (scope alerts/read): each rule's precision, worst first. */
+  ruleStats(period: { from?: string; to?: string } = {}): Promise<RuleStatsView> {
+    const search = new URLSearchParams();
+    if (period.from) search.set('from', period.from);
+    if (period.to) search.set('to', period.to);
+    return this.call('GET', `/rules/stats${search.size > 0 ? `?${search}` : ''}`, ruleStatsSchema);
   }
 
   /** POST /metrics (scope metrics/write): up to 500 readings, all or nothing. */

@@ -1,4 +1,5 @@
 import type { RejectionCode } from './alert-vocabulary';
+import type { RuleStatsBucket, RuleStatsEvent } from './rule-stats';
 import type { Silence } from './silence';
 import type { Alert, AlertStatus, AlertType, AuditActionType, AuditEvent, Metric, Severity } from './types';
 
@@ -164,4 +165,12 @@ export interface StationMetricsQuery {
 export interface StationMetricsReader {
   /** Newest first, paged with an opaque cursor. Throws ValidationError on a bad cursor. */
   page(query: StationMetricsQuery): Promise<Page<Metric>>;
+}
+
+/** Rule statistics kept as alerts change (src/domain/rule-stats.ts). */
+export interface RuleStatsStore {
+  /** Adds the event's counters once: false (and nothing changed) when its key was already counted. */
+  count(event: RuleStatsEvent): Promise<boolean>;
+  /** The day buckets with fromDay <= day <= toDay. */
+  buckets(fromDay: number, toDay: number): Promise<RuleStatsBucket[]>;
 }

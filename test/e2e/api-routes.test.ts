@@ -544,3 +544,33 @@ describe('POST /alerts/{alertId}/resolve', () => {
     expect(trail.find((s) => s.actionType === 'ALERT_RESOLVED')?.userId).toBe('operator-alice');
   });
 });
+
+describe('GET /rules/stats', () => {
+  it("counts the file's decisions from the alerts stream, worst precision first, with alerts/read; 400 naming from", async () => {
+    const reader = await api.token('reader-stats', { scopes: ['alerts/read'] });
+    type Stats = {
+      rules: {
+        alertType: string;
+        opened: number;
+        approved: number;
+        rejected: Record<string, number>;
+        precision: number | null;
+      }[];
+    };
+    // Earlier tests rejected a CHARGER_DOWN alert as FALSE_ALARM and approved others: the dispatcher
+    // counts them as the alerts stream delivers the changes.
+    const stats = await until('a FALSE_ALARM counted', async () => {
+      const reply = await api.get<Stats>('/rules/stats', reader);
+      expect(reply.status).toBe(200);
+      return reply.body.rules.some((r) => (r.rejected.FALSE_ALARM ?? 0) > 0) ? reply.body : undefined;
+    });
+    const chargerDown = stats.rules.filter((r) => r.alertType === 'CHARGER_DOWN');
+    expect(chargerDown.reduce((sum, r) => sum + r.opened, 0)).toBeGreaterThanOrEqual(STATIONS.length);
+    const precisions = stats.rules.map((r) => r.precision).filter((p): p is number => p !== null);
+    expect(precisions).toEqual([...precisions].sort((a, b) => a - b));
+
+    const reversed = await api.get<ErrorBody>('/rules/stats?from=2026-11-20&to=2026-11-10', reader);
+    expect(reversed.status).toBe(400);
+    expect(pathsOf(reversed.body)).toEqual(['from']);
+  });
+});

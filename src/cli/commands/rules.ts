@@ -1,9 +1,11 @@
 import { type Command, Option } from 'commander';
 import { ALERT_TYPES, type AlertType } from '../../domain/alert-vocabulary';
-import { reportFailures } from '../api-client';
+import { renderTable } from '../../local/present';
+import { type RuleStatsView, reportFailures, tokenOption } from '../api-client';
 import { parsePeriod } from '../backtest/period';
 import { thresholdsFrom, thresholdsText } from '../backtest/thresholds-input';
 import { type CommonOptions, output, subcommand, targetOf } from '../common-options';
+import { connectCommand } from '../connect';
 import { readingProgress } from './backtest';
 
 interface SuggestOptions extends CommonOptions {
@@ -77,10 +79,69 @@ const suggestCommand = (): Command =>
       }),
     );
 
-/** `ai-ops rules ...`: what the operators' decisions say about each rule. */
-export const rulesCommand = (): Command => {
-  const rules = subcommand('rules', "rules seen through operators' decisions: suggest").addCommand(
-    suggestCommand(),
-  );
-  return rules;
+const duration = (ms: number | null): string => {
+  if (ms === null) return '';
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 90 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
 };
+
+/** One line per rule and severity, worst precision first (the API's order). */
+export const renderRuleStats = (report: RuleStatsView): string =>
+  report.rules.length === 0
+    ? `no alerts opened from ${report.from} to ${report.to}`
+    : renderTable(
+        [
+          'RULE',
+          'SEVERITY',
+          'PRECISION',
+          'OPENED',
+          'APPROVED',
+          'REJECTED',
+          'UNDECIDED',
+          'TO DECIDE',
+          'TO RECOVER',
+        ],
+        report.rules.map((rule) => [
+          rule.alertType,
+          rule.severity,
+          percent(rule.precision),
+          String(rule.opened),
+          String(rule.approved),
+          Object.entries(rule.rejected)
+            .filter(([, n]) => n > 0)
+            .map(([code, n]) => `${code} ${n}`)
+            .join(', ') || '0',
+          String(rule.resolvedUndecided),
+          duration(rule.medianTimeToDecideMs),
+          duration(rule.medianTimeToRecoverMs),
+        ]),
+      );
+
+interface StatsOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  token?: string;
+}
+
+/** `ai-ops rules stats`: GET /rules/stats of the API the command finds. */
+const statsCommand = (): Command =>
+  subcommand('stats', "each rule's precision and decisions, worst precision first")
+    .addOption(tokenOption())
+    .addOption(new Option('--from <iso>', 'start of the period (default: 30 days ago)'))
+    .addOption(new Option('--to <iso>', 'end of the period (default: now)'))
+    .action(
+      reportFailures(async (_options: StatsOptions, command: Command) => {
+        const options = command.optsWithGlobals<StatsOptions>();
+        const report = await (await connectCommand(command)).ruleStats({
+          ...(options.from ? { from: options.from } : {}),
+          ...(options.to ? { to: options.to } : {}),
+        });
+        output(targetOf(command), report, () => renderRuleStats(report));
+      }),
+    );
+
+/** `ai-ops rules ...`: what the operators' decisions say about each rule. */
+export const rulesCommand = (): Command =>
+  subcommand('rules', "rules seen through operators' decisions: stats, suggest")
+    .addCommand(statsCommand())
+    .addCommand(suggestCommand());
