@@ -162,7 +162,13 @@ describe('the packaged stack: least privilege', () => {
   const DATA_ACTIONS: Record<string, string[]> = {
     IngestMetricsRole: ['dynamodb:BatchWriteItem'],
     // Queries: StatusIndex, the trail (AlertIndex), rule statistics (TimeIndex), SilenceIndex.
-    QueryAlertsRole: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:Query'],
+    QueryAlertsRole: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:Query',
+    ],
     DecideAlertRole: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     SweepAlertsRole: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     QueryStationMetricsRole: ['dynamodb:Query'],
