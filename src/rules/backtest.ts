@@ -1,5 +1,9 @@
 import { ALERT_TYPES, type AlertType, SEVERITIES, type Severity } from '../domain/alert-vocabulary';
+import type { PastDecision } from '../domain/past-decision';
 import type { Metric } from '../domain/types';
+
+export type { PastDecision } from '../domain/past-decision';
+
 import { higherSeverity } from '../domain/types';
 import { clearedTypes } from './clearing';
 import { evaluateWindow } from './evaluate-window';
@@ -70,20 +74,6 @@ export const incidentsOf = (readings: readonly Metric[], thresholds: RuleThresho
   }
   return incidents;
 };
-
-/** A past alert an operator decided, as the backtest weighs it. */
-export interface PastDecision {
-  alertId: string;
-  stationId: string;
-  alertType: AlertType;
-  severity: Severity;
-  /** Event time of the reading that opened it. */
-  createdAt: number;
-  /** When its incident ended; absent while open. */
-  resolvedAt?: number;
-  /** APPROVED, or REJECTED with the code FALSE_ALARM (other rejections say nothing about the rule). */
-  verdict: 'APPROVED' | 'FALSE_ALARM';
-}
 
 /** What a threshold change does to one rule at one severity; counts of incidents. */
 export interface RuleChange {

@@ -1,7 +1,7 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { PastDecision } from '../../domain/past-decision';
 import type { Metric } from '../../domain/types';
-import type { PastDecision } from '../../rules/backtest';
 import { alertsOf } from './alert-item';
 import type { Item } from './item-fields';
 import { itemToMetric } from './metric-item';
