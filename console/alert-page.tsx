@@ -98,7 +98,7 @@ const Decisions = ({ alert, onDone }: { alert: Alert; onDone: () => void }) => {
       return;
     }
     setFieldError(undefined);
-    void decide('reject', { reason: checked.reason });
+    void decide('reject', { reason: checked.reason, code: checked.code });
   };
   const resolve = (e: Event) => {
     e.preventDefault();

@@ -6,11 +6,12 @@ import { canDecide, currentIdentity, notLiveReason, startSession } from './api';
 import { Inbox } from './inbox';
 import { useLiveState } from './live';
 import { localTime, parseFilters } from './model';
+import { RulesPage } from './rules-page';
 import { SilencesPage } from './silences-page';
 import { StationPage } from './station-page';
 import './style.css';
 
-/** Hash routes, so the static files need no server-side routing: #/?filters, #/alerts/ID, #/stations/ID, #/silences. */
+/** Hash routes, so the static files need no server-side routing: #/?filters, #/alerts/ID, #/stations/ID, #/silences, #/rules. */
 const useHash = (): [string, (hash: string) => void] => {
   const [hash, setHash] = useState(location.hash || '#/');
   useEffect(() => {
@@ -42,6 +43,7 @@ const Route = ({ hash, navigate }: { hash: string; navigate: (h: string) => void
   if (parts[0] === 'alerts' && parts[1]) return <AlertPage alertId={parts[1]} />;
   if (parts[0] === 'stations' && parts[1]) return <StationPage stationId={parts[1]} />;
   if (parts[0] === 'silences') return <SilencesPage />;
+  if (parts[0] === 'rules') return <RulesPage />;
   return (
     <section>
       <h1>Page not found</h1>
@@ -72,6 +74,7 @@ const App = () => {
           <a href="#/?status=PENDING">Pending</a>
           <a href="#/">All alerts</a>
           <a href="#/silences">Silences</a>
+          <a href="#/rules">Rules</a>
         </nav>
         <div class="session">
           {session === 'ready' ? (

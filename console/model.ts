@@ -6,10 +6,26 @@
 
 // The same vocabulary the API validates against (a module with no imports, so it bundles as is): a type
 // the page offered but the domain did not know would be a 400 on the silences form.
-import { ALERT_STATUSES, type AlertStatus, SEVERITIES, type Severity } from '../src/domain/alert-vocabulary';
+import {
+  ALERT_STATUSES,
+  type AlertStatus,
+  REJECTION_CODES,
+  type RejectionCode,
+  SEVERITIES,
+  type Severity,
+} from '../src/domain/alert-vocabulary';
 
 export { ALERT_TYPES, SEVERITIES, type Severity } from '../src/domain/alert-vocabulary';
 export const STATUSES = ALERT_STATUSES;
+export { REJECTION_CODES, type RejectionCode } from '../src/domain/alert-vocabulary';
+
+const REJECTION_LABELS: Readonly<Record<RejectionCode, string>> = {
+  FALSE_ALARM: 'False alarm (the rule was wrong)',
+  ALREADY_HANDLED: 'Already handled on site',
+  DUPLICATE: 'Duplicate of another alert',
+  MAINTENANCE: 'Planned maintenance',
+  OTHER: 'Other (say why)',
+};
 export type Status = AlertStatus;
 
 export interface Alert {
@@ -30,6 +46,7 @@ export interface Alert {
   rejectedAt?: number;
   rejectedBy?: string;
   rejectionReason?: string;
+  rejectionCode?: RejectionCode;
   stepFunctionExecutionArn?: string;
   remediation?: { status: string; error?: string; completedAt?: string };
   resolvedAt?: number;
@@ -134,26 +151,27 @@ export const deadlineText = (alert: Alert, now: number): string => {
   return left >= 0 ? `in ${duration(left)}` : `overdue ${duration(-left)}`;
 };
 
-export const REJECT_REASONS = [
-  { code: 'FALSE_POSITIVE', label: 'False positive' },
-  { code: 'DUPLICATE', label: 'Duplicate of another alert' },
-  { code: 'ALREADY_HANDLED', label: 'Already handled on site' },
-  { code: 'PLANNED_MAINTENANCE', label: 'Planned maintenance' },
-  { code: 'OTHER', label: 'Other (say why)' },
-] as const;
+/** The rejection codes the API knows (src/domain), each with the words the form shows. */
+export const REJECT_REASONS: readonly { code: RejectionCode; label: string }[] = REJECTION_CODES.map(
+  (code) => ({ code, label: REJECTION_LABELS[code] }),
+);
 
-/** The reason the API records, or the field and message the form shows next to it. */
+/**
+ * The code and reason the API records, or the field and message the form shows next to it. The code
+ * says what kind of rejection it is (FALSE_ALARM counts against the rule's precision); the note is the
+ * reason, or the code's label when there is none to add (the API wants a reason).
+ */
 export const rejectReason = (
   code: string,
   text: string,
-): { reason: string } | { field: 'code' | 'text'; message: string } => {
+): { code: RejectionCode; reason: string } | { field: 'code' | 'text'; message: string } => {
   const known = REJECT_REASONS.find((r) => r.code === code);
   const note = text.trim();
   if (!known) return { field: 'code', message: 'Choose a reason to reject.' };
   if (known.code === 'OTHER' && !note) return { field: 'text', message: 'Say why you reject it.' };
-  const reason = note ? `${known.code}: ${note}` : known.code;
+  const reason = note || known.label;
   if (reason.length > 1000) return { field: 'text', message: 'At most 1,000 characters.' };
-  return { reason };
+  return { code: known.code, reason };
 };
 
 /** Who decided first, for a decision that lost the race (409). */
@@ -301,3 +319,36 @@ export const localTime = (
   }
   return date.toISOString();
 };
+
+/** One row of GET /rules/stats (src/domain/rule-stats.ts). */
+export interface RuleStatsRow {
+  alertType: string;
+  severity: Severity;
+  opened: number;
+  approved: number;
+  rejected: Partial<Record<RejectionCode, number>>;
+  resolvedUndecided: number;
+  medianTimeToDecideMs: number | null;
+  medianTimeToRecoverMs: number | null;
+  precision: number | null;
+}
+
+/** Worst precision first, rules with no verdict yet last (the API's order, kept whatever it sends). */
+export const worstPrecisionFirst = (rows: readonly RuleStatsRow[]): RuleStatsRow[] =>
+  [...rows].sort((a, b) => {
+    if (a.precision === b.precision) return 0;
+    if (a.precision === null) return 1;
+    if (b.precision === null) return -1;
+    return a.precision - b.precision;
+  });
+
+/** "67%", or "—" when nobody approved or called a false alarm yet. */
+export const precisionText = (precision: number | null): string =>
+  precision === null ? '—' : `${Math.round(precision * 100)}%`;
+
+/** "FALSE_ALARM 3 · DUPLICATE 1", the codes that happened. */
+export const rejectionsText = (rejected: RuleStatsRow['rejected']): string =>
+  Object.entries(rejected)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(' · ') || '0';

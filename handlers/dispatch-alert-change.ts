@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
+import { DynamoRuleStatsStore } from '../src/adapters/dynamodb/rule-stats-store';
 import { idempotentOnce } from '../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow } from '../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../src/adapters/sns/alert-notifier';
@@ -27,6 +28,7 @@ const dispatch = createDispatchHandler(
     escalations: new SnsEscalationNotifier(clients.sns, settings.ESCALATION_TOPIC_ARN),
     clock: systemClock,
     once: idempotency.once,
+    ruleStats: new DynamoRuleStatsStore({ doc: clients.doc, tableName: settings.AUDIT_TABLE }),
     registerLambdaContext: idempotency.registerLambdaContext,
   },
   dispatchHooks,

@@ -14,6 +14,25 @@ export const LOCAL_DEFAULT_SCOPES: readonly string[] = ['metrics/write', 'alerts
 // the domain's own schema, loosened, not a copy of it.
 const alertSchema = domainAlertSchema.loose();
 
+const ruleStatsSchema = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  rules: z.array(
+    z.looseObject({
+      alertType: z.string(),
+      severity: z.string(),
+      opened: z.number(),
+      approved: z.number(),
+      rejected: z.record(z.string(), z.number()),
+      resolvedUndecided: z.number(),
+      medianTimeToDecideMs: z.number().nullable(),
+      medianTimeToRecoverMs: z.number().nullable(),
+      precision: z.number().nullable(),
+    }),
+  ),
+});
+export type RuleStatsView = z.infer<typeof ruleStatsSchema>;
+
 const alertPageSchema = z.looseObject({
   items: z.array(alertSchema),
   nextCursor: z.string().nullable().optional(),
@@ -196,6 +215,14 @@ export class ApiClient {
     return this.call('GET', `/alerts/${encodeURIComponent(alertId)}/audit`, auditTrailSchema);
   }
 
+  /** GET /rules/stats (scope alerts/read): each rule's precision, worst first. */
+  ruleStats(period: { from?: string; to?: string } = {}): Promise<RuleStatsView> {
+    const search = new URLSearchParams();
+    if (period.from) search.set('from', period.from);
+    if (period.to) search.set('to', period.to);
+    return this.call('GET', `/rules/stats${search.size > 0 ? `?${search}` : ''}`, ruleStatsSchema);
+  }
+
   /** POST /metrics (scope metrics/write): up to 500 readings, all or nothing. */
   postMetrics(readings: readonly unknown[]): Promise<{ accepted: number }> {
     return this.call('POST', '/metrics', z.looseObject({ accepted: z.number() }), readings);
@@ -205,8 +232,12 @@ export class ApiClient {
     return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/approve`, alertSchema);
   }
 
-  reject(alertId: string, reason: string): Promise<AlertView> {
-    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, { reason });
+  /** Without a code the API records OTHER. */
+  reject(alertId: string, reason: string, code?: string): Promise<AlertView> {
+    return this.call('POST', `/alerts/${encodeURIComponent(alertId)}/reject`, alertSchema, {
+      reason,
+      ...(code === undefined ? {} : { code }),
+    });
   }
 
   /** Ends the alert's incident by hand (POST /alerts/{id}/resolve). */

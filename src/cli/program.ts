@@ -2,12 +2,14 @@ import { Argument, Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
+import { backtestCommand } from './commands/backtest';
 import { consoleCommand } from './commands/console';
 import { costCommand } from './commands/cost';
 import { deadLettersCommand } from './commands/dead-letters';
 import { doctorCommand } from './commands/doctor';
 import { logsCommand } from './commands/logs';
 import { replayCommand } from './commands/replay';
+import { rulesCommand } from './commands/rules';
 import { silencesCommand } from './commands/silences';
 import { simulateCommand } from './commands/simulate';
 import { startCommand } from './commands/start';
@@ -49,6 +51,8 @@ export const program = (): Command => {
     .addCommand(verifyCommand())
     .addCommand(costCommand())
     .addCommand(consoleCommand())
+    .addCommand(backtestCommand())
+    .addCommand(rulesCommand())
     .addCommand(completionCommand(() => root))
     .addHelpText('after', `\n${DISCOVERY_ORDER}\n\n${EXIT_CODES}`);
   return root;

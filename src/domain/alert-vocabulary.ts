@@ -16,3 +16,17 @@ export type Severity = (typeof SEVERITIES)[number];
 /** RESOLVED: the condition cleared (or an operator ended the incident) before anyone decided. */
 export const ALERT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'RESOLVED'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/**
+ * Why an operator rejected an alert, beside the free-text reason. FALSE_ALARM is the one that counts
+ * against a rule's precision (docs/rules.md, "Rule statistics"); a rejection without a code is OTHER.
+ */
+export const REJECTION_CODES = [
+  'FALSE_ALARM',
+  'ALREADY_HANDLED',
+  'DUPLICATE',
+  'MAINTENANCE',
+  'OTHER',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+export const DEFAULT_REJECTION_CODE: RejectionCode = 'OTHER';

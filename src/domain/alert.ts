@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_STATUSES, ALERT_TYPES, SEVERITIES } from './alert-vocabulary';
+import { ALERT_STATUSES, ALERT_TYPES, REJECTION_CODES, SEVERITIES } from './alert-vocabulary';
 
 /**
  * The one description of an alert (alerts table, stream images, HTTP responses, the CLI). The type is
@@ -42,6 +42,8 @@ export const alertSchema = z.object({
   rejectedAt: z.number().optional(),
   rejectedBy: z.string().optional(),
   rejectionReason: z.string().optional(),
+  /** Why it was rejected, from a fixed list (rejections from before codes existed have none). */
+  rejectionCode: z.enum(REJECTION_CODES).optional(),
   stepFunctionExecutionArn: z.string().optional(),
   remediation: remediationOutcomeSchema.optional(),
   /** When the incident ended: event time of the reading that cleared it, or when an operator resolved it. */

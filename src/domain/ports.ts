@@ -1,3 +1,5 @@
+import type { RejectionCode } from './alert-vocabulary';
+import type { RuleStatsBucket, RuleStatsEvent } from './rule-stats';
 import type { Silence } from './silence';
 import type { Alert, AlertStatus, AlertType, AuditActionType, AuditEvent, Metric, Severity } from './types';
 
@@ -40,7 +42,14 @@ export type RaiseOutcome =
 
 export type Decision =
   | { kind: 'approve'; by: string; at: number }
-  | { kind: 'reject'; by: string; at: number; reason: string };
+  | {
+      kind: 'reject';
+      by: string;
+      at: number;
+      reason: string;
+      /** OTHER when absent, as for a client that sends none. */
+      code?: RejectionCode;
+    };
 
 /** An operator ends an incident by hand (POST /alerts/{id}/resolve). */
 export interface ManualResolution {
@@ -195,4 +204,12 @@ export interface LastSeenStore {
       offline?: { alertId: string; severity: Severity };
     },
   ): Promise<boolean>;
+}
+
+/** Rule statistics kept as alerts change (src/domain/rule-stats.ts). */
+export interface RuleStatsStore {
+  /** Adds the event's counters once: false (and nothing changed) when its key was already counted. */
+  count(event: RuleStatsEvent): Promise<boolean>;
+  /** The day buckets with fromDay <= day <= toDay. */
+  buckets(fromDay: number, toDay: number): Promise<RuleStatsBucket[]>;
 }

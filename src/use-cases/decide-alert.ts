@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REJECTION_CODE, REJECTION_CODES } from '../domain/alert-vocabulary';
 import { ValidationError } from '../domain/errors';
 import type { AlertStore, Clock } from '../domain/ports';
 import type { Alert } from '../domain/types';
@@ -14,13 +15,17 @@ const rejectionSchema = z.object({
     .trim()
     .min(1, 'must not be empty')
     .max(1000, 'must be at most 1000 characters'),
+  // Optional so clients from before codes existed keep working: their rejections count as OTHER.
+  code: z
+    .enum(REJECTION_CODES, { error: `must be one of ${REJECTION_CODES.join(', ')}` })
+    .default(DEFAULT_REJECTION_CODE),
 });
 
 /** Approves a PENDING alert as `actor` (the token's subject). Throws AlertNotFoundError / AlertNotPendingError. */
 export const approveAlert = (alertId: string, actor: string, deps: DecideDeps): Promise<Alert> =>
   deps.alerts.decide(alertId, { kind: 'approve', by: actor, at: deps.clock.now() });
 
-/** Rejects a PENDING alert with a reason of 1..1000 characters. */
+/** Rejects a PENDING alert with a reason of 1..1000 characters and a rejection code (OTHER when absent). */
 export const rejectAlert = (
   alertId: string,
   body: unknown,
@@ -39,6 +44,7 @@ export const rejectAlert = (
     by: actor,
     at: deps.clock.now(),
     reason: parsed.data.reason,
+    code: parsed.data.code,
   });
 };
 

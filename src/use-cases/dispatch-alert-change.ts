@@ -8,7 +8,9 @@ import type {
   EscalationNotifier,
   Once,
   RemediationWorkflow,
+  RuleStatsStore,
 } from '../domain/ports';
+import { ruleStatsEventOf } from '../domain/rule-stats';
 import {
   type Alert,
   AUDIT_TTL_DAYS,
@@ -35,6 +37,8 @@ export interface DispatchDeps {
   escalations: EscalationNotifier;
   clock: Clock;
   once: Once;
+  /** Rule statistics, counted once per alert and transition; without it nothing is counted. */
+  ruleStats?: Pick<RuleStatsStore, 'count'>;
 }
 
 export type Transition = 'created' | 'approved' | 'rejected' | 'severity-raised' | 'resolved' | 'escalated';
@@ -153,7 +157,11 @@ const created = (alert: Alert, steps: StepRunner): Promise<void> =>
 const rejected = (alert: Alert, steps: StepRunner): Promise<void> =>
   steps.run('ALERT_REJECTED', async () => ({
     userId: alert.rejectedBy ?? UNKNOWN_USER,
-    details: { rejectionReason: alert.rejectionReason, rejectedBy: alert.rejectedBy },
+    details: {
+      rejectionReason: alert.rejectionReason,
+      rejectedBy: alert.rejectedBy,
+      ...(alert.rejectionCode === undefined ? {} : { rejectionCode: alert.rejectionCode }),
+    },
   }));
 
 const approved = async (alert: Alert, steps: StepRunner, deps: DispatchDeps): Promise<void> => {
@@ -269,6 +277,12 @@ export const dispatchAlertChange = async (
   else if (transition === 'resolved') await resolved(alert, steps);
   else if (transition === 'escalated') await escalated(alert, steps, deps);
   else await severityRaised(alert, change.oldImage ? parseAlertImage(change.oldImage) : undefined, steps);
+  // After the steps, so a failed step is retried with the record and the count follows it; the count
+  // itself is idempotent (keyed by alert and transition), so a replay or a retry adds nothing.
+  if (deps.ruleStats && transition !== 'escalated' && transition !== 'severity-raised') {
+    const event = ruleStatsEventOf(transition, alert);
+    if (event) await deps.ruleStats.count(event);
+  }
 
   return {
     kind: 'dispatched',

@@ -53,3 +53,4 @@ export const alertTrail = async (alertId: string, deps: QueryDeps): Promise<{ it
   if (!alert && items.length === 0) throw new AlertNotFoundError(alertId);
   return { items };
 };
+export { ruleStats } from './query-rule-stats';

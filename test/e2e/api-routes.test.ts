@@ -287,6 +287,8 @@ describe('POST /alerts/{alertId}/reject', () => {
       status: 'REJECTED',
       rejectedBy: 'operator-alice',
       rejectionReason: 'duplicate of a ticket',
+      // No code: today's clients keep working, their rejections count as OTHER.
+      rejectionCode: 'OTHER',
     });
     expect(reply.body.rejectedAt).toEqual(expect.any(Number));
 
@@ -295,7 +297,11 @@ describe('POST /alerts/{alertId}/reject', () => {
     expect(rejected).toMatchObject({
       userId: 'operator-alice',
       status: 'SUCCESS',
-      details: { rejectionReason: 'duplicate of a ticket', rejectedBy: 'operator-alice' },
+      details: {
+        rejectionReason: 'duplicate of a ticket',
+        rejectedBy: 'operator-alice',
+        rejectionCode: 'OTHER',
+      },
     });
     await e2e.runtime.idle();
     expect(typesOf(await api.trail(operator, alert.alertId))).toEqual(['ALERT_CREATED', 'ALERT_REJECTED']);
@@ -311,6 +317,7 @@ describe('POST /alerts/{alertId}/reject', () => {
     ['a blank reason', { reason: '   ' }, undefined, 'reason'],
     ['a reason of 1001 characters', { reason: 'x'.repeat(1001) }, undefined, 'reason'],
     ['a reason that is not a string', { reason: 42 }, undefined, 'reason'],
+    ['an unknown rejection code', { reason: 'dup', code: 'FALSE_POSITIVE' }, undefined, 'code'],
     ['a body that is not JSON', '{"reason": "dup"', undefined, '(body)'],
     ['an empty JSON body', '', 'application/json', '(body)'],
     ['a body of another content type', '{"reason":"dup"}', 'text/plain', 'content-type'],
@@ -338,9 +345,16 @@ describe('POST /alerts/{alertId}/reject', () => {
   it('accepts a reason of exactly 1000 characters', async () => {
     const alert = stationAt(3).chargerDown;
     const reason = 'y'.repeat(1000);
-    const reply = await api.post<Alert>(`/alerts/${alert.alertId}/reject`, operator, { reason });
+    const reply = await api.post<Alert>(`/alerts/${alert.alertId}/reject`, operator, {
+      reason,
+      code: 'FALSE_ALARM',
+    });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ status: 'REJECTED', rejectionReason: reason });
+    expect(reply.body).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: reason,
+      rejectionCode: 'FALSE_ALARM',
+    });
   });
 
   it('answers 409 on an APPROVED alert and 404 on an unknown one', async () => {
@@ -528,5 +542,35 @@ describe('POST /alerts/{alertId}/resolve', () => {
     ).toBe(404);
     const trail = await api.waitForTrail(operator, alert.alertId, ['ALERT_CREATED', 'ALERT_RESOLVED']);
     expect(trail.find((s) => s.actionType === 'ALERT_RESOLVED')?.userId).toBe('operator-alice');
+  });
+});
+
+describe('GET /rules/stats', () => {
+  it("counts the file's decisions from the alerts stream, worst precision first, with alerts/read; 400 naming from", async () => {
+    const reader = await api.token('reader-stats', { scopes: ['alerts/read'] });
+    type Stats = {
+      rules: {
+        alertType: string;
+        opened: number;
+        approved: number;
+        rejected: Record<string, number>;
+        precision: number | null;
+      }[];
+    };
+    // Earlier tests rejected a CHARGER_DOWN alert as FALSE_ALARM and approved others: the dispatcher
+    // counts them as the alerts stream delivers the changes.
+    const stats = await until('a FALSE_ALARM counted', async () => {
+      const reply = await api.get<Stats>('/rules/stats', reader);
+      expect(reply.status).toBe(200);
+      return reply.body.rules.some((r) => (r.rejected.FALSE_ALARM ?? 0) > 0) ? reply.body : undefined;
+    });
+    const chargerDown = stats.rules.filter((r) => r.alertType === 'CHARGER_DOWN');
+    expect(chargerDown.reduce((sum, r) => sum + r.opened, 0)).toBeGreaterThanOrEqual(STATIONS.length);
+    const precisions = stats.rules.map((r) => r.precision).filter((p): p is number => p !== null);
+    expect(precisions).toEqual([...precisions].sort((a, b) => a - b));
+
+    const reversed = await api.get<ErrorBody>('/rules/stats?from=2026-11-20&to=2026-11-10', reader);
+    expect(reversed.status).toBe(400);
+    expect(pathsOf(reversed.body)).toEqual(['from']);
   });
 });

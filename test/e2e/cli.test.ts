@@ -179,16 +179,20 @@ describe('ai-ops alerts approve / reject', () => {
       alert.alertId,
       '--reason',
       reason,
+      '--code',
+      'ALREADY_HANDLED',
       '--endpoint',
       endpoint,
     );
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toContain(' (ALREADY_HANDLED): ');
     expect(result.stdout.startsWith(`alert ${alert.alertId} REJECTED by ${me} at `)).toBe(true);
     expect(result.stdout.endsWith(`: ${reason}\n`)).toBe(true);
     expect((await api.get<Alert>(`/alerts/${alert.alertId}`, operator)).body).toMatchObject({
       status: 'REJECTED',
       rejectedBy: me,
       rejectionReason: reason,
+      rejectionCode: 'ALREADY_HANDLED',
     });
   });
 

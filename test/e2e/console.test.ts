@@ -125,7 +125,7 @@ describe('the operator console', () => {
 
     const cli = await runCli('alerts', 'approve', alert.alertId, '--endpoint', e2e.runtime.url);
     expect(cli.exitCode).toBe(0);
-    await page.getByLabel('Reason').selectOption('FALSE_POSITIVE');
+    await page.getByLabel('Reason').selectOption('FALSE_ALARM');
     await reject.click();
     const conflict = page.locator('.outcome-conflict');
     await conflict.waitFor();

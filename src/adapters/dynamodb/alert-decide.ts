@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_REJECTION_CODE } from '../../domain/alert-vocabulary';
 import { AlertNotFoundError, AlertNotPendingError } from '../../domain/errors';
 import type { Decision } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
@@ -26,8 +27,9 @@ const decisionUpdate = (table: AlertTable, alertId: string, decision: Decision) 
   } else {
     values[':status'] = 'REJECTED';
     values[':reason'] = decision.reason;
+    values[':code'] = decision.code ?? DEFAULT_REJECTION_CODE;
     set =
-      'SET #status = :status, updatedAt = :at, rejectedAt = :at, rejectedBy = :by, rejectionReason = :reason';
+      'SET #status = :status, updatedAt = :at, rejectedAt = :at, rejectedBy = :by, rejectionReason = :reason, rejectionCode = :code';
   }
   return {
     TableName: table.tableName,
@@ -56,6 +58,7 @@ const decided = (alert: Alert, decision: Decision): Alert =>
         rejectedAt: decision.at,
         rejectedBy: decision.by,
         rejectionReason: decision.reason,
+        rejectionCode: decision.code ?? DEFAULT_REJECTION_CODE,
       };
 
 /** The error a lost race reports: what the alert is now, from the failed write's old item. */

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { REJECTION_CODES } from '../../domain/alert-vocabulary';
 import { ALERT_STATUSES } from '../../domain/types';
 import { localTime, renderTable, severityText, statusText } from '../../local/present';
 import { type AlertPage, type AlertView, reportFailures, tokenOption } from '../api-client';
@@ -18,9 +19,13 @@ interface ListOptions extends ApiCommandOptions {
 
 interface RejectOptions extends ApiCommandOptions {
   reason: string;
+  code?: string;
 }
 
 const iso = localTime;
+
+/** " (FALSE_ALARM)" after a rejection; nothing for one from before codes existed. */
+const codeText = (alert: AlertView): string => (alert.rejectionCode ? ` (${alert.rejectionCode})` : '');
 
 const parseLimit = (value: string): number => {
   const limit = Number(value);
@@ -79,7 +84,7 @@ export const renderAlert = (alert: AlertView): string => {
       'rejected',
       alert.rejectedAt === undefined
         ? undefined
-        : `${iso(alert.rejectedAt)} by ${alert.rejectedBy ?? '?'}: ${alert.rejectionReason ?? ''}`,
+        : `${iso(alert.rejectedAt)} by ${alert.rejectedBy ?? '?'}${codeText(alert)}: ${alert.rejectionReason ?? ''}`,
     ],
     [
       'deadline',
@@ -126,7 +131,7 @@ export const renderAlert = (alert: AlertView): string => {
 export const renderDecision = (alert: AlertView): string =>
   alert.status === 'APPROVED'
     ? `alert ${alert.alertId} APPROVED by ${alert.approvedBy ?? '?'} at ${iso(alert.approvedAt)}`
-    : `alert ${alert.alertId} ${alert.status} by ${alert.rejectedBy ?? '?'} at ${iso(alert.rejectedAt)}: ${alert.rejectionReason ?? ''}`;
+    : `alert ${alert.alertId} ${alert.status} by ${alert.rejectedBy ?? '?'} at ${iso(alert.rejectedAt)}${codeText(alert)}: ${alert.rejectionReason ?? ''}`;
 
 /** One line saying how an incident ended. */
 export const renderResolution = (alert: AlertView): string =>
@@ -201,13 +206,18 @@ export const alertsCommand = (): Command =>
         ),
     )
     .addCommand(
-      leaf('reject', 'reject a PENDING alert with a reason')
+      leaf('reject', 'reject a PENDING alert with a reason and a rejection code')
         .argument('<alertId>')
         .addOption(new Option('--reason <text>', 'why (1..1000 characters)').makeOptionMandatory())
+        .addOption(
+          new Option('--code <code>', 'what kind of rejection (FALSE_ALARM counts against the rule)')
+            .choices(REJECTION_CODES)
+            .default(undefined, 'OTHER'),
+        )
         .action(
           reportFailures(async (alertId: string, _options: RejectOptions, command: Command) => {
             const options = command.optsWithGlobals<RejectOptions>();
-            const alert = await (await connect(command)).reject(alertId, options.reason);
+            const alert = await (await connect(command)).reject(alertId, options.reason, options.code);
             output(jsonOf(command), alert, () => renderDecision(alert));
           }),
         ),

@@ -60,8 +60,12 @@ describe('the alert page', () => {
   it('refuses a reject without a reason code, and an "other" without a note', () => {
     expect(rejectReason('', 'because')).toEqual({ field: 'code', message: expect.any(String) });
     expect(rejectReason('OTHER', '  ')).toEqual({ field: 'text', message: expect.any(String) });
-    expect(rejectReason('DUPLICATE', ' of a1 ')).toEqual({ reason: 'DUPLICATE: of a1' });
-    expect(rejectReason('FALSE_POSITIVE', '')).toEqual({ reason: 'FALSE_POSITIVE' });
+    expect(rejectReason('DUPLICATE', ' of a1 ')).toEqual({ code: 'DUPLICATE', reason: 'of a1' });
+    expect(rejectReason('FALSE_ALARM', '')).toEqual({
+      code: 'FALSE_ALARM',
+      reason: 'False alarm (the rule was wrong)',
+    });
+    expect(rejectReason('FALSE_POSITIVE', '')).toEqual({ field: 'code', message: expect.any(String) });
   });
 
   it("draws the threshold the alert's rule compared", () => {

@@ -12,6 +12,7 @@ describe('httpRoutesOf', () => {
       ['GET /alerts/{alertId}', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /alerts/{alertId}/audit', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       ['GET /silences', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
+      ['GET /rules/stats', 'queryAlerts', 'handlers/query-alerts.handler', ['alerts/read']],
       [
         'GET /stations/{stationId}/metrics',
         'queryStationMetrics',
