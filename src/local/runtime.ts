@@ -8,6 +8,7 @@ import { consoleFiles } from './console/files';
 import { createTables } from './create-tables';
 import {
   type DynamoDbLocal,
+  freePort,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localClientConfig,
@@ -136,7 +137,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     runtime: runtimeFileOf(filesDir),
   };
   const stops: (() => Promise<void>)[] = [];
+  // What is still starting when a start fails registers its stop once started: wait for it first.
+  const starting: Promise<unknown>[] = [];
+  /** Something started in the background: awaited later, and by stopAll (its failure is handled there). */
+  const inBackground = <T>(promise: Promise<T>): Promise<T> => {
+    starting.push(promise);
+    promise.catch(() => undefined);
+    return promise;
+  };
   const stopAll = async () => {
+    await Promise.allSettled(starting);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
@@ -147,13 +157,22 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => claim.release());
     await assertPortFree(options.port);
 
-    const [definition, dynamodb] = await Promise.all([
-      loadServiceDefinition(stage),
-      startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
-    ]);
-    stops.push(() => dynamodb.stop());
-    const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-    await createTables(client, tableResources(definition));
+    // Java takes seconds to answer; the function instances start meanwhile, since all they need of it
+    // is its endpoint (their clients connect on first use). Tables are created before anything runs.
+    const dynamodbPort = await freePort();
+    const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
+    const dynamodbStarting = inBackground(
+      startDynamoDbLocal({
+        port: dynamodbPort,
+        ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+      }),
+    );
+    stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    const definition = await loadServiceDefinition(stage);
+    const client = new DynamoDBClient(localClientConfig(dynamodbEndpoint));
+    const tablesCreated = inBackground(
+      dynamodbStarting.then(() => createTables(client, tableResources(definition))),
+    );
 
     const sink = createNotificationSink(files.notifications, (n) => options.onNotification?.(n));
     // With --data, execution names outlive the process, as in Step Functions (issue 12).
@@ -173,23 +192,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // Each function gets the environment serverless.yml declares for it, pointed at the local endpoints.
     const localEnv = {
       ...LOCAL_AWS_ENV,
-      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
       SFN_ENDPOINT: aws.url,
       SNS_ENDPOINT: aws.url,
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
     const maxInstances = maxInstancesPerFunction();
-    const pools = await Promise.all(
-      Object.keys(definition.functions).map(async (name) => {
-        const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
-        if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
-        const pool = await startFunction(definition, name, env, { concurrency: maxInstances });
-        return [name, pool] as const;
-      }),
-    );
+    const startedPools: LocalFunctionPool[] = [];
     stops.push(async () => {
-      await Promise.all(pools.map(([, pool]) => pool.stop()));
+      await Promise.all(startedPools.map((pool) => pool.stop()));
     });
+    const poolsStarting = Object.keys(definition.functions).map((name) => {
+      const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
+      if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
+      return inBackground(
+        startFunction(definition, name, env, { concurrency: maxInstances }).then((pool) => {
+          startedPools.push(pool);
+          return [name, pool] as const;
+        }),
+      );
+    });
+    const [pools] = await Promise.all([Promise.all(poolsStarting), tablesCreated]);
+    const dynamodb = await dynamodbStarting;
     const functions = new Map<string, LocalFunction>(
       pools.map(([name, pool]: readonly [string, LocalFunctionPool]) => [name, pool.invoke]),
     );
