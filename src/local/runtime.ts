@@ -10,6 +10,7 @@ import { findDeadLetter, type RedriveResult, redriveDeadLetter } from './dead-le
 import { redriveReply } from './dead-letters/reply';
 import {
   type DynamoDbLocal,
+  freePort,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localClientConfig,
@@ -160,7 +161,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     runtime: runtimeFileOf(filesDir),
   };
   const stops: (() => Promise<void>)[] = [];
+  // What is still starting when a start fails registers its stop once started: wait for it first.
+  const starting: Promise<unknown>[] = [];
+  /** Something started in the background: awaited later, and by stopAll (its failure is handled there). */
+  const inBackground = <T>(promise: Promise<T>): Promise<T> => {
+    starting.push(promise);
+    promise.catch(() => undefined);
+    return promise;
+  };
   const stopAll = async () => {
+    await Promise.allSettled(starting);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     stops.length = 0;
   };
@@ -171,20 +181,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(async () => claim.release());
     await assertPortFree(options.port);
 
+    // Java takes seconds to answer; the function instances start meanwhile, since all they need of it
+    // is its endpoint (their clients connect on first use). Tables are created before anything runs.
+    const dynamodbPort = await freePort();
+    const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
     const dynamodbOptions = options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {};
-    const [definition, firstDynamodb] = await Promise.all([
-      loadServiceDefinition(stage),
-      startDynamoDbLocal(dynamodbOptions),
-    ]);
-    // Replaced when Java dies and is restarted on the same port and data (supervise, below).
-    let dynamodb: DynamoDbLocal = firstDynamodb;
-    let stopped = false;
-    stops.push(async () => {
-      stopped = true;
-      await dynamodb.stop();
-    });
-    const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-    await createTables(client, tableResources(definition));
+    const dynamodbStarting = inBackground(startDynamoDbLocal({ ...dynamodbOptions, port: dynamodbPort }));
+    stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    const definition = await loadServiceDefinition(stage);
+    const client = new DynamoDBClient(localClientConfig(dynamodbEndpoint));
+    const tablesCreated = inBackground(
+      dynamodbStarting.then(() => createTables(client, tableResources(definition))),
+    );
 
     const sink = createNotificationSink(files.notifications, (n) => options.onNotification?.(n));
     // With --data, execution names outlive the process, as in Step Functions (issue 12).
@@ -212,7 +220,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // Each function gets the environment serverless.yml declares for it, pointed at the local endpoints.
     const localEnv = {
       ...LOCAL_AWS_ENV,
-      DYNAMODB_ENDPOINT: await faulty('dynamodb', dynamodb.endpoint),
+      DYNAMODB_ENDPOINT: await faulty('dynamodb', dynamodbEndpoint),
       SFN_ENDPOINT: await faulty('sfn', aws.url),
       SNS_ENDPOINT: await faulty('sns', aws.url),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
@@ -222,19 +230,31 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const recordErrors = new Map<string, RecordErrorLog>(
       Object.keys(definition.functions).map((name) => [name, createRecordErrorLog()]),
     );
-    const pools = await Promise.all(
-      Object.keys(definition.functions).map(async (name) => {
-        const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
-        if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
-        const pool = await startFunction(definition, name, env, {
+    const startedPools: LocalFunctionPool[] = [];
+    stops.push(async () => {
+      await Promise.all(startedPools.map((pool) => pool.stop()));
+    });
+    const poolsStarting = Object.keys(definition.functions).map((name) => {
+      const env: Record<string, string> = { ...functionEnvironment(definition, name), ...localEnv };
+      if (env.STATE_MACHINE_ARN !== undefined) env.STATE_MACHINE_ARN = workflow.stateMachineArn;
+      return inBackground(
+        startFunction(definition, name, env, {
           concurrency: maxInstances,
           onOutput: (text) => recordErrors.get(name)?.observe(text),
-        });
-        return [name, pool] as const;
-      }),
-    );
+        }).then((pool) => {
+          startedPools.push(pool);
+          return [name, pool] as const;
+        }),
+      );
+    });
+    const [pools] = await Promise.all([Promise.all(poolsStarting), tablesCreated]);
+    const firstDynamodb = await dynamodbStarting;
+    // Replaced when Java dies and is restarted on the same port and data (supervise, below).
+    let dynamodb: DynamoDbLocal = firstDynamodb;
+    let stopped = false;
     stops.push(async () => {
-      await Promise.all(pools.map(([, pool]) => pool.stop()));
+      stopped = true;
+      if (dynamodb !== firstDynamodb) await dynamodb.stop();
     });
     const functions = new Map<string, LocalFunction>(
       pools.map(([name, pool]: readonly [string, LocalFunctionPool]) => [name, pool.invoke]),

@@ -12,6 +12,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { rememberValid, validatedBefore } from './asl-validation-cache';
 import { type ExecutionJournal, inMemoryJournal, type JournalEntry } from './execution-journal';
 import { lambdaContext } from './lambda-context';
 
@@ -301,7 +302,9 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions): LocalWorkflo
   const [, partition = 'aws', , region = 'eu-west-1', account = '000000000000', , machineName = 'local'] =
     stateMachineArn.split(':');
   const definition = loadRemediationDefinition(options.substitutions, options.definitionPath);
-  const machine = new StateMachine(definition);
+  const checked = validatedBefore(definition);
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: checked } });
+  if (!checked) rememberValid(definition);
   const taskResourceLocalHandlers = taskHandlersFor(definition, options);
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined
