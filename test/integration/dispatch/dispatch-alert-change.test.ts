@@ -186,7 +186,8 @@ describe('dispatchAlertChange handler on DynamoDB Local', () => {
         taskId: auditTaskIdFor(rejectedId, 'ALERT_REJECTED'),
         actionType: 'ALERT_REJECTED',
         userId: 'operator-9',
-        details: { rejectionReason: 'known outage', rejectedBy: 'operator-9' },
+        // Rejected without a code (as a client from before codes would): recorded as OTHER.
+        details: { rejectionReason: 'known outage', rejectedBy: 'operator-9', rejectionCode: 'OTHER' },
         status: 'SUCCESS',
       }),
     ]);
