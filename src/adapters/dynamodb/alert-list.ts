@@ -64,8 +64,8 @@ interface StatusRead {
 /**
  * Alerts newest first by createdAt. One status is one StatusIndex query; no status is a k-way merge of
  * the three, and the cursor records each query's position so every page resumes exactly after the last
- * alert it returned, however sparse a stationId filter makes DynamoDB's pages. The index holds keys,
- * stationId and deadlineAt only, so the page's rows are then read whole (one BatchGetItem): a row that
+ * alert it returned, however sparse a stationId filter makes DynamoDB's pages. The index holds keys and
+ * the attributes queries filter on only, so the page's rows are then read whole (one BatchGetItem): a row that
  * changed status since the index was read shows as it is now, and not in a list of its former status.
  */
 export const listAlerts = async (table: AlertTable, query: AlertQuery): Promise<Page<Alert>> => {

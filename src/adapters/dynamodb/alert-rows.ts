@@ -13,7 +13,10 @@ const BATCH_GET_LIMIT = 100;
  * index), so a listing reads the rows themselves. Keys DynamoDB leaves unprocessed are asked again with
  * backoff, as batchPutAll does for writes.
  */
-export const alertRows = async (table: AlertTable, ids: readonly string[]): Promise<Item[]> => {
+export const alertRows = async (
+  table: Pick<AlertTable, 'doc' | 'tableName' | 'retry'>,
+  ids: readonly string[],
+): Promise<Item[]> => {
   const unique = [...new Set(ids)];
   const found = new Map<string, Item>();
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {

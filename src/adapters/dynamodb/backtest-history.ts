@@ -3,6 +3,8 @@ import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk
 import type { PastDecision } from '../../domain/past-decision';
 import type { Metric } from '../../domain/types';
 import { alertsOf } from './alert-item';
+import { alertRows } from './alert-rows';
+import { retryPolicy } from './backoff';
 import type { Item } from './item-fields';
 import { itemToMetric } from './metric-item';
 import { queryAll } from './pages';
@@ -122,7 +124,7 @@ export const approximateReadingCount = async (
 
 /**
  * The alerts opened in the period that operators approved or rejected as FALSE_ALARM: two Queries of
- * StatusIndex (status, createdAt), never a Scan of the alerts table.
+ * StatusIndex (status, createdAt), never a Scan of the alerts table, then those rows read whole.
  */
 export const readPastDecisions = async (
   tables: HistoryTables,
@@ -144,15 +146,18 @@ export const readPastDecisions = async (
     });
   const [approved, rejected] = await Promise.all([byStatus('APPROVED'), byStatus('REJECTED')]);
   const stations = query.stations && query.stations.length > 0 ? new Set(query.stations) : undefined;
-  return [...alertsOf(tables.alertsTable, approved), ...alertsOf(tables.alertsTable, rejected)]
-    .filter((alert) => !stations || stations.has(alert.stationId))
-    .map((alert) => ({
-      alertId: alert.alertId,
-      stationId: alert.stationId,
-      alertType: alert.alertType,
-      severity: alert.severity,
-      createdAt: alert.createdAt,
-      ...(alert.resolvedAt === undefined ? {} : { resolvedAt: alert.resolvedAt }),
-      verdict: alert.status === 'APPROVED' ? ('APPROVED' as const) : ('FALSE_ALARM' as const),
-    }));
+  const ids = [...approved, ...rejected]
+    .filter((item) => !stations || stations.has(String(item.stationId)))
+    .map((item) => String(item.alertId));
+  // The index holds what the queries filter on (stationId, rejectionCode), not the alert: read the rows.
+  const rows = await alertRows({ doc: tables.doc, tableName: tables.alertsTable, retry: retryPolicy() }, ids);
+  return alertsOf(tables.alertsTable, rows).map((alert) => ({
+    alertId: alert.alertId,
+    stationId: alert.stationId,
+    alertType: alert.alertType,
+    severity: alert.severity,
+    createdAt: alert.createdAt,
+    ...(alert.resolvedAt === undefined ? {} : { resolvedAt: alert.resolvedAt }),
+    verdict: alert.status === 'APPROVED' ? ('APPROVED' as const) : ('FALSE_ALARM' as const),
+  }));
 };
