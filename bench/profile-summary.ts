@@ -12,11 +12,13 @@
  * shares between runs rather than milliseconds.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 
@@ -91,9 +93,45 @@ const summarise = (name: string, profile: CpuProfile): string[] => {
   ];
 };
 
+/**
+ * A function instance runs a bundle (src/local/function-bundle.ts): its frames are put back on the
+ * files the bundle was made of, through the bundle's source map, so that owners and functions read as
+ * they would unbundled (the name, where the map has one; a minified name otherwise).
+ */
+const sourceMaps = new Map<string, SourceMap | undefined>();
+const sourceMapOf = async (url: string): Promise<SourceMap | undefined> => {
+  if (!url.startsWith('file:') || !url.endsWith('.mjs')) return undefined;
+  if (!sourceMaps.has(url)) {
+    const payload = await readFile(`${fileURLToPath(url)}.map`, 'utf8').then(
+      (text) => JSON.parse(text) as SourceMapPayload,
+      () => undefined,
+    );
+    sourceMaps.set(url, payload ? new SourceMap(payload) : undefined);
+  }
+  return sourceMaps.get(url);
+};
+const unbundle = async (profile: CpuProfile): Promise<CpuProfile> => {
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const map = await sourceMapOf(frame.url);
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+    if (!entry || !('originalSource' in entry)) continue;
+    const source = resolve(dirname(fileURLToPath(frame.url)), entry.originalSource);
+    // Node's findEntry also returns the original name where the map has one; @types/node leaves it out.
+    const { name } = entry as { name?: string };
+    node.callFrame = {
+      functionName: name ?? frame.functionName,
+      url: `file://${source}`,
+      lineNumber: entry.originalLine,
+      columnNumber: entry.originalColumn,
+    };
+  }
+  return profile;
+};
+
 const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
 if (files.length === 0) throw new Error(`no .cpuprofile files in ${dir}`);
 for (const file of files) {
-  const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
+  const profile = await unbundle(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile);
   for (const line of summarise(file, profile)) console.log(line);
 }
