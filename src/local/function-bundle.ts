@@ -33,17 +33,13 @@ export interface FunctionBundleRequest {
   packaging?: PackagingOptions;
 }
 
-// Spelled out in pieces: scripts/build-cli.mjs rewrites that expression wherever it appears in src/, and in
-// the generated code below it must stay the bundle's own.
-const META_URL = ['import', 'meta', 'url'].join('.');
-
 /** What Lambda packaging uses when serverless.yml does not say (a fixture's definition). */
 const DEFAULT_PACKAGING: Required<PackagingOptions> = {
   minify: false,
   target: 'node22',
   mainFields: ['module', 'main'],
   banner: {
-    js: `import { createRequire } from 'node:module'; const require = createRequire(${META_URL});`,
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
 };
 
@@ -128,7 +124,7 @@ const writeAtomically = async (path: string, content: string | Uint8Array): Prom
  */
 const BOOTSTRAP = `import { enableCompileCache, flushCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
-enableCompileCache(fileURLToPath(new URL('./v8-cache/', ${META_URL})));
+enableCompileCache(fileURLToPath(new URL('./v8-cache/', import.meta.url)));
 await import('./index.mjs');
 flushCompileCache();
 `;
