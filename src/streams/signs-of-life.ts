@@ -41,8 +41,8 @@ export const newestReadings = (event: DynamoDBStreamEvent): HeardReading[] => {
 
 /**
  * The evaluator's heartbeats for a batch, reported to `report`, or none when the stage has no last-seen
- * table. Heartbeats never fail the batch: a failed write is reported
- * and retried by the station's next batch (its memory is only updated on success).
+ * table. Heartbeats never fail the batch (its records were evaluated already): a failed write is reported
+ * with its station and retried by the station's next batch, as only a written heartbeat is remembered.
  */
 export const heartbeatsOf = (
   doc: DynamoLastSeenStoreOptions['doc'],

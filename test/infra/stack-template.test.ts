@@ -46,7 +46,10 @@ describe('the packaged stack: tables of record (seed 003)', () => {
           { AttributeName: 'createdAt', KeyType: 'RANGE' },
         ],
         // What its queries filter on, nothing a merge changes (docs/scale.md, "StatusIndex").
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['stationId', 'deadlineAt', 'rejectionCode'] },
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['stationId', 'deadlineAt', 'rejectionCode'],
+        },
       },
       // Silences only (docs/rules.md, "Silences"): sparse, only silence rows have silenceSet.
       {
