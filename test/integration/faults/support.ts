@@ -184,6 +184,12 @@ export const faultyWorld = async (
 const T0 = 1_700_000_000_000;
 
 /** Raises `count` alerts at distinct stations and approves each, through the real store (unfaulted). */
+/** The ids approveAlerts gives its alerts (deterministic), known before any of them is dispatched. */
+export const approvalIds = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) =>
+    alertIdFor(`ST-F${String(i).padStart(3, '0')}`, 'LOW_INVENTORY', T0 + i),
+  );
+
 export const approveAlerts = async (world: FaultyWorld, count: number): Promise<string[]> =>
   Promise.all(
     Array.from({ length: count }, async (_, i) => {
