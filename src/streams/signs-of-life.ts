@@ -11,8 +11,9 @@ import { decodeRecord } from './decode';
 
 /**
  * The newest reading of each station in a metrics-stream batch, and when it was written (the stream's
- * approximate creation time, so a redelivered batch says when the station was heard, not when it was
- * retried). Records that cannot be decoded are left out here: the evaluation reports them.
+ * approximate creation time, to the minute, so a redelivered batch says when the station was heard, not
+ * when it was retried; station-liveness.ts says how the minute is used). Records that cannot be decoded
+ * are left out here: the evaluation reports them.
  */
 export const newestReadings = (event: DynamoDBStreamEvent): HeardReading[] => {
   const newest = new Map<string, HeardReading>();

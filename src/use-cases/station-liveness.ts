@@ -24,6 +24,15 @@ export interface HeartbeatOutcome {
   failed: { stationId: string; error: unknown }[];
 }
 
+/**
+ * DynamoDB Streams date a record to the minute (ApproximateCreationDateTime is rounded down; DynamoDB Local
+ * does the same): the reading was written within the minute after `writtenAt`. A live batch is dated by
+ * the evaluator's clock, a late one (a redelivery, a backlog) no later than that minute's end: by
+ * `writtenAt` itself, a heartbeat was up to a minute stale, and with an offlineAfter under a minute
+ * (45 s locally) the sweep raised healthy stations.
+ */
+const CREATION_TIME_PRECISION_MS = 60_000;
+
 /** Past this many stations the memory of heartbeats starts afresh (each station then writes once more). */
 const MAX_REMEMBERED_STATIONS = 200_000;
 
@@ -48,7 +57,7 @@ export class StationHeartbeats {
       readings.map(async ({ stationId, readingAt, writtenAt }) => {
         const now = clock.now();
         if (!heartbeatDue(this.writtenAt.get(stationId), now, offlineAfterMs)) return;
-        const seenAt = Math.min(now, writtenAt ?? now);
+        const seenAt = Math.min(now, (writtenAt ?? now) + CREATION_TIME_PRECISION_MS - 1);
         try {
           const beat = await lastSeen.heartbeat(stationId, seenAt, readingAt, seenAt + offlineAfterMs);
           this.writtenAt.set(stationId, now);

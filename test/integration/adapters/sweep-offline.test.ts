@@ -104,6 +104,27 @@ describe('silent stations -> STATION_OFFLINE', () => {
     expect(raisedFor(id, await sweepAt(T0 + 22 * OFFLINE_AFTER))).toEqual(['created']);
   });
 
+  it("never raises a station that reports every 5 s, with the stream's creation time rounded down to the minute", async () => {
+    // DynamoDB Streams (and DynamoDB Local) give ApproximateCreationDateTime to the minute: dating a
+    // heartbeat by it made rows up to a minute stale, and npm start (offlineAfter 45 s) raised, then
+    // resolved, every healthy station at its second minute.
+    const offlineAfterMs = 45_000;
+    const beats = new StationHeartbeats({ lastSeen, alerts, clock, offlineAfterMs });
+    const id = station();
+    const start = T0 + 7_000;
+    // The scheduled sweep runs every minute at no particular second: here it looks between any two readings.
+    for (let at = start; at <= start + 5 * 60_000; at += 5_000) {
+      if (at > start) {
+        now = at - 1_000;
+        const swept = await sweepOffline({ ...deps(), offlineAfterMs });
+        expect(raisedFor(id, swept), `${now - start} ms after the first reading`).toEqual([]);
+      }
+      now = at;
+      await metrics.put(metricAt(id, at));
+      await beats.record([{ stationId: id, readingAt: at, writtenAt: Math.floor(at / 60_000) * 60_000 }]);
+    }
+  });
+
   it('writes a heartbeat at most once per 0.85 x offlineAfter, and a reading after the last one keeps the station from being raised', async () => {
     const id = station();
     expect((await reading(id, T0)).written).toBe(1);
