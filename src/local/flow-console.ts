@@ -86,7 +86,8 @@ export const FLOW_STEPS: Record<string, (line: LogLine) => FlowEntry | undefined
   }),
   'alert resolved': (line) => ({
     tag: 'resolve',
-    text: `${alertColumns(line)}${line.status ? ` (was ${text(line.status)})` : ''}: condition cleared`,
+    // The alert's status after the resolve: RESOLVED means nobody had decided it; a decision is kept.
+    text: `${alertColumns(line)}${line.status ? ` (${line.status === 'RESOLVED' ? 'undecided' : text(line.status)})` : ''}: condition cleared`,
   }),
   'alert escalated': (line) => ({
     tag: 'escalate',

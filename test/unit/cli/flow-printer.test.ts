@@ -64,6 +64,12 @@ describe('the console flow', () => {
     expect(flowLineOf({ ...base, message: 'alert resolved' })).toMatch(
       /^10:00:01 {2}resolve +LOW_INVENTORY +S1 +A1: condition cleared/,
     );
+    expect(flowLineOf({ ...base, message: 'alert resolved', status: 'RESOLVED' })).toMatch(
+      /A1 \(undecided\): condition cleared$/,
+    );
+    expect(flowLineOf({ ...base, message: 'alert resolved', status: 'REJECTED' })).toMatch(
+      /A1 \(REJECTED\): condition cleared$/,
+    );
     expect(flowLineOf({ ...base, message: 'alert escalated', severity: 'HIGH', escalationLevel: 1 })).toMatch(
       /^10:00:01 {2}escalate +HIGH +LOW_INVENTORY +S1 +A1 level 1/,
     );
