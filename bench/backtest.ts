@@ -4,17 +4,16 @@
  * Measured in-process (what the command spends after it started), then once through the real command.
  * Run: npm run bench:backtest   (the last line is one JSON object)
  */
+
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoMetricStore } from '../src/adapters/dynamodb/metric-store';
 import { runBacktest } from '../src/cli/backtest/run';
 import type { Metric } from '../src/domain/types';
-import { createTables } from '../src/local/create-tables';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
-import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
+import { localClientConfig } from '../src/local/dynamodb-local';
 import { DEFAULT_THRESHOLDS, parseThresholdOverrides } from '../src/rules';
+import { startBenchTables } from './support/tables';
 
 const STATIONS = Number(process.env.BENCH_STATIONS ?? 100);
 const READINGS_PER_STATION = Number(process.env.BENCH_READINGS_PER_STATION ?? 600);
@@ -43,16 +42,8 @@ const fleet = (end: number): Metric[] =>
   });
 
 const main = async () => {
-  const dynamodb = await startDynamoDbLocal();
+  const { dynamodb, doc, names } = await startBenchTables();
   try {
-    const definition = await loadServiceDefinition('bench');
-    const client = new DynamoDBClient({
-      region: LOCAL_REGION,
-      endpoint: dynamodb.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const names = await createTables(client, tableResources(definition));
     const now = Date.now();
     const readings = fleet(now);
     const seedStart = performance.now();
@@ -66,11 +57,8 @@ const main = async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const started = performance.now();
       const report = await runBacktest({
-        client: new DynamoDBClient({
-          region: LOCAL_REGION,
-          endpoint: dynamodb.endpoint,
-          credentials: LOCAL_CREDENTIALS,
-        }),
+        // A fresh client each round, as each `ai-ops backtest` run has.
+        client: new DynamoDBClient(localClientConfig(dynamodb.endpoint)),
         metricsTable: names.MetricsTable ?? '',
         alertsTable: names.AlertsTable ?? '',
         period,

@@ -4,9 +4,9 @@
  * write (Powertools processPartialResponse, one window Query per record), in the same run.
  * Run: npm run bench:evaluate   (the last line is one JSON object)
  */
+
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { recordConsumedCapacity } from '../src/adapters/dynamodb/consumed-capacity';
@@ -15,9 +15,6 @@ import { DynamoSilenceStore } from '../src/adapters/dynamodb/silence-store';
 import { alertIdFor } from '../src/domain/ids';
 import { parseStoredMetric } from '../src/domain/metric-schema';
 import type { ChargerHealth, Metric } from '../src/domain/types';
-import { createTables } from '../src/local/create-tables';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
-import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
 import { CapacityTally, capacitySince, totalCapacity } from '../src/observability/consumed-capacity';
 import { DEFAULT_THRESHOLDS, evaluateWindow, historyLookbackMs } from '../src/rules';
 import { decodeRecord } from '../src/streams/decode';
@@ -28,6 +25,7 @@ import type { EvaluateDeps } from '../src/use-cases/evaluate-metrics';
 import { SilenceCheck } from '../src/use-cases/silence-check';
 import { metricInserted, streamEvent } from '../test/support/stream-records';
 import { measureRuleEngine } from './rule-engine';
+import { startBenchTables } from './support/tables';
 
 const STATIONS = 50;
 const RECORDS = 1000;
@@ -78,17 +76,9 @@ const median = (values: number[]): number => {
 };
 
 const main = async () => {
-  const dynamodb = await startDynamoDbLocal();
+  const { dynamodb, client, doc, names } = await startBenchTables();
   try {
-    const definition = await loadServiceDefinition('bench');
-    const client = new DynamoDBClient({
-      region: LOCAL_REGION,
-      endpoint: dynamodb.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
     // The document client shares the base client's middleware stack, so the counter sees every request.
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const names = await createTables(client, tableResources(definition));
     const metrics = new DynamoMetricStore({ doc, tableName: names.MetricsTable ?? '' });
     const alerts = new DynamoAlertStore({ doc, tableName: names.AlertsTable ?? '' });
     const clock = { now: () => Date.now() };

@@ -6,8 +6,7 @@
  * Capacity is what DynamoDB Local reports (ReturnConsumedCapacity), as in the functions.
  * Run: npm run bench:sweep   (the last line is one JSON object)
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { retryPolicy } from '../src/adapters/dynamodb/backoff';
 import { batchPutAll } from '../src/adapters/dynamodb/batch-write';
@@ -19,14 +18,12 @@ import { alertIdFor } from '../src/domain/ids';
 import { DEFAULT_APPROVAL_DEADLINES } from '../src/domain/lifecycle';
 import { DEFAULT_OFFLINE_AFTER_MS, heartbeatPeriodMs } from '../src/domain/offline';
 import type { Alert, Metric } from '../src/domain/types';
-import { createTables } from '../src/local/create-tables';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../src/local/dynamodb-local';
-import { loadServiceDefinition, tableResources } from '../src/local/service-definition';
 import { CapacityTally, capacitySince, totalCapacity } from '../src/observability/consumed-capacity';
 import { SilenceCheck } from '../src/use-cases/silence-check';
 import { StationHeartbeats } from '../src/use-cases/station-liveness';
 import { type SweepOutcome, sweepAlerts } from '../src/use-cases/sweep-alerts';
 import type { OfflineSweepOutcome } from '../src/use-cases/sweep-offline';
+import { startBenchTables } from './support/tables';
 
 const STATIONS = 10_000;
 const SILENT = STATIONS / 100;
@@ -75,16 +72,8 @@ const countRequests = (client: DynamoDBClient) => {
 const round = (n: number, digits = 4): number => Number(n.toFixed(digits));
 
 const main = async () => {
-  const dynamodb = await startDynamoDbLocal();
+  const { dynamodb, client, doc, names } = await startBenchTables();
   try {
-    const definition = await loadServiceDefinition('bench');
-    const client = new DynamoDBClient({
-      region: LOCAL_REGION,
-      endpoint: dynamodb.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const names = await createTables(client, tableResources(definition));
     const table = (id: string): string => names[id] ?? '';
     const batch = { retry: retryPolicy(), concurrency: 4 };
 
