@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { processCapacity } from '../../observability/consumed-capacity';
+import { withoutSdkCallLog } from '../sdk-call-log';
 import { recordConsumedCapacity } from './consumed-capacity';
 
 export interface DynamoDbClientConfig {
@@ -18,13 +19,15 @@ export interface DynamoDbClientConfig {
 /** A plain client whose every request's consumed capacity is recorded in this process's ledger. */
 export const dynamoDbClient = (config: DynamoDbClientConfig): DynamoDBClient =>
   recordConsumedCapacity(
-    new DynamoDBClient({
-      region: config.region,
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-      ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
-      ...(config.retryStrategy ? { retryStrategy: config.retryStrategy } : {}),
-    }),
+    withoutSdkCallLog(
+      new DynamoDBClient({
+        region: config.region,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        ...(config.credentials ? { credentials: config.credentials } : {}),
+        ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+        ...(config.retryStrategy ? { retryStrategy: config.retryStrategy } : {}),
+      }),
+    ),
     processCapacity,
   );
 

@@ -2,6 +2,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionNameFor } from '../../domain/ids';
 import type { RemediationWorkflow } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
+import { withoutSdkCallLog } from '../sdk-call-log';
 import { workflowInputFor } from './workflow-input';
 
 /**
@@ -53,4 +54,6 @@ export class SfnRemediationWorkflow implements RemediationWorkflow {
 
 /** A client for the configured region, pointed at a local endpoint when one is set. */
 export const sfnClient = (options: { region: string; endpoint?: string }): SFNClient =>
-  new SFNClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  withoutSdkCallLog(
+    new SFNClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
+  );

@@ -2,6 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { notificationDedupKeyFor } from '../../domain/ids';
 import type { AlertNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
+import { withoutSdkCallLog } from '../sdk-call-log';
 import { publish, stringAttribute } from './publish';
 
 /** The `event` of an approval, in the body and as the attribute filter policies select on. */
@@ -50,4 +51,6 @@ export class SnsAlertNotifier implements AlertNotifier {
 
 /** A client for the configured region, pointed at a local endpoint when one is set. */
 export const snsClient = (options: { region: string; endpoint?: string }): SNSClient =>
-  new SNSClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  withoutSdkCallLog(
+    new SNSClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
+  );

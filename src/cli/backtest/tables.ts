@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { withoutSdkCallLog } from '../../adapters/sdk-call-log';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb-local';
 import { loadServiceDefinition, tableNameOf } from '../../local/service-definition';
 import type { Target } from '../target';
@@ -20,10 +21,12 @@ export interface StageTables {
 export const stageTables = async (target: Target): Promise<StageTables> => {
   const definition = await loadServiceDefinition(target.stage.value);
   const endpoint = target.dynamodb?.value;
-  const client = new DynamoDBClient({
-    region: target.region.value,
-    ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
+  const client = withoutSdkCallLog(
+    new DynamoDBClient({
+      region: target.region.value,
+      ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    }),
+  );
   const override = definition.functions.evaluateMetrics?.environment?.RULE_THRESHOLDS;
   return {
     client,
