@@ -33,6 +33,13 @@ export interface UnitFigures {
   };
   /** Billed ms of one run of the scheduled sweep (sweepAlerts), as the benchmark's runs averaged. */
   sweepBilledMs: number;
+  /**
+   * Offline detection (STATION_OFFLINE), measured by `npm run bench:sweep`: the evaluator's heartbeats to
+   * the last-seen table, in write units per station-hour (a heartbeat every 0.85 x offlineAfter whatever
+   * the cadence, so per station, not per reading), and the read units of the sweep's DueIndex Query when
+   * no station is due (what every scheduled run reads, whatever the fleet's size).
+   */
+  offline: { heartbeatWriteUnitsPerStationHour: number; idleSweepReadUnits: number };
 }
 
 export const MEASURED: UnitFigures = {
@@ -69,4 +76,7 @@ export const MEASURED: UnitFigures = {
     },
   },
   sweepBilledMs: 667.4,
+  // bench:sweep, 2026-11-27 (docs/benchmarks.md), offlineAfter 3 min: 0.0958 write units per reading at
+  // one reading every 5 s, 720 readings a station-hour.
+  offline: { heartbeatWriteUnitsPerStationHour: 68.98, idleSweepReadUnits: 0.5 },
 };

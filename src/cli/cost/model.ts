@@ -114,6 +114,24 @@ export const costOf = (
     'RRU',
     (readUnits / 1e6) * ddb.readRequestUnitsPerMillion,
   );
+  // Offline detection: heartbeats scale with the stations (not the readings), the idle sweep's Query
+  // with the schedule.
+  const heartbeatUnits = input.stations * HOURS_PER_MONTH * figures.offline.heartbeatWriteUnitsPerStationHour;
+  line(
+    'DynamoDB',
+    'write request units, last-seen heartbeats (STATION_OFFLINE)',
+    heartbeatUnits,
+    'WRU',
+    (heartbeatUnits / 1e6) * ddb.writeRequestUnitsPerMillion,
+  );
+  const sweepReads = STACK.sweepInvocationsPerMonth * figures.offline.idleSweepReadUnits;
+  line(
+    'DynamoDB',
+    "read request units, the sweep's DueIndex Query (one a minute)",
+    sweepReads,
+    'RRU',
+    (sweepReads / 1e6) * ddb.readRequestUnitsPerMillion,
+  );
   const metricsStored = (input.stations * STACK.metricTtlDays * 86_400) / input.intervalS;
   const storedGb =
     (metricsStored * STACK.storedBytesPerMetric +

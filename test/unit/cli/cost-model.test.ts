@@ -23,6 +23,7 @@ const FIGURES: UnitFigures = {
     functions: { decideAlert: { invocations: 1, billedMs: 100 } },
   },
   sweepBilledMs: 0,
+  offline: { heartbeatWriteUnitsPerStationHour: 70, idleSweepReadUnits: 0.5 },
 };
 
 const lineOf = (report: ReturnType<typeof costOf>, item: string) => {
@@ -47,6 +48,25 @@ describe('the cost model, by hand', () => {
     expect(lineOf(report, 'write request units').usd).toBeCloseTo(164.2546, 3);
     // 262.8 M x 0.2 + 730 x 4 = 52,562,920 RRU at $0.125 per million
     expect(lineOf(report, 'read request units').usd).toBeCloseTo(6.5704, 3);
+  });
+
+  it('prices offline detection: heartbeats per reading, the sweep once a minute', () => {
+    // 1,000 stations x 730 h x 70 = 51,100,000 WRU at $0.625 per million = $31.9375, whatever the cadence
+    const heartbeats = lineOf(report, 'write request units, last-seen heartbeats');
+    expect(heartbeats.quantity).toBeCloseTo(51_100_000, 6);
+    expect(heartbeats.usd).toBeCloseTo(31.9375, 6);
+    const fiveTimesAsOften = costOf(
+      { stations: 1000, intervalS: 2, alertsPerDay: 24, region: 'us-east-1' },
+      FIGURES,
+    );
+    expect(lineOf(fiveTimesAsOften, 'write request units, last-seen heartbeats').quantity).toBeCloseTo(
+      51_100_000,
+      6,
+    );
+    // 730 h x 60 sweeps x 0.5 RRU = 21,900 RRU at $0.125 per million
+    const sweep = lineOf(report, "read request units, the sweep's DueIndex Query");
+    expect(sweep.quantity).toBe(21_900);
+    expect(sweep.usd).toBeCloseTo(0.0027375, 9);
   });
 
   it('prices Lambda per function: requests and GB-seconds at the configured memory', () => {
@@ -104,6 +124,7 @@ describe('the worked example of docs/scale.md: 1,000 stations every 10 s, eu-wes
   it.each([
     ['write request units', 185.81],
     ['read request units', 4.94],
+    ['write request units, last-seen heartbeats', 35.59],
     ['storage', 20.5],
     ['point-in-time recovery', 16.41],
     ['ingestMetrics requests', 52.56],
@@ -119,7 +140,7 @@ describe('the worked example of docs/scale.md: 1,000 stations every 10 s, eu-wes
     expect(lineOf(report, item).usd).toBeCloseTo(usd, 2);
   });
 
-  it('totals $1,439.75 a month', () => {
-    expect(report.total).toBeCloseTo(1439.75, 2);
+  it('totals $1,475.34 a month', () => {
+    expect(report.total).toBeCloseTo(1475.34, 2);
   });
 });
