@@ -190,6 +190,11 @@ export type Heartbeat =
 export interface LastSeenStore {
   /** The station was heard of at `seenAt` (wall clock) with a reading of event time `readingAt`. */
   heartbeat(stationId: string, seenAt: number, readingAt: number, dueAt: number): Promise<Heartbeat>;
+  /**
+   * Forgets the silence's alert named on the row, once the evaluator has ended its incident; nothing when
+   * the row names another alert (a newer silence) or none.
+   */
+  clearOffline(stationId: string, alertId: string): Promise<void>;
   /** Rows with dueAt <= `now`: one Query of the sparse due index, whatever the fleet's size. */
   due(now: number): Promise<LastSeenRow[]>;
   /**

@@ -60,22 +60,27 @@ export class StationHeartbeats {
         const seenAt = Math.min(now, (writtenAt ?? now) + CREATION_TIME_PRECISION_MS - 1);
         try {
           const beat = await lastSeen.heartbeat(stationId, seenAt, readingAt, seenAt + offlineAfterMs);
+          if (beat.kind === 'written') {
+            outcome.written += 1;
+            const before = beat.before;
+            const wasSilent =
+              before !== undefined &&
+              (before.offlineAlertId !== undefined || before.dueAt === undefined || before.dueAt <= seenAt);
+            if (wasSilent) {
+              // After the alert's own trigger whatever the clocks: the sweep raised it no later than now.
+              const clearedAt = Math.max(seenAt, now);
+              const end = await alerts.endIncident(stationId, 'STATION_OFFLINE', clearedAt, now);
+              outcome.resumed.push({ stationId, outcome: end });
+              if (before.offlineAlertId !== undefined)
+                await lastSeen.clearOffline(stationId, before.offlineAlertId);
+            }
+          }
+          // Remembered only once the incident is ended too: the row keeps naming the silence's alert until
+          // then, so the station's next batch writes again and ends it.
           this.writtenAt.set(stationId, now);
-          if (beat.kind !== 'written') return;
-          outcome.written += 1;
-          const before = beat.before;
-          const wasSilent =
-            before !== undefined &&
-            (before.offlineAlertId !== undefined || before.dueAt === undefined || before.dueAt <= seenAt);
-          if (!wasSilent) return;
-          // After the alert's own trigger whatever the clocks: the sweep raised it no later than now.
-          const clearedAt = Math.max(seenAt, now);
-          outcome.resumed.push({
-            stationId,
-            outcome: await alerts.endIncident(stationId, 'STATION_OFFLINE', clearedAt, now),
-          });
         } catch (error) {
           // Not remembered as written: the station's next batch tries again.
+          this.writtenAt.delete(stationId);
           outcome.failed.push({ stationId, error });
         }
       }),

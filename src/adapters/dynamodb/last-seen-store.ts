@@ -44,10 +44,9 @@ export class DynamoLastSeenStore implements LastSeenStore {
         new UpdateCommand({
           TableName: tableName,
           Key: { stationId },
-          // Heard of again: due afresh, and whatever silence it had is over.
-          UpdateExpression:
-            'SET lastSeenAt = :seen, lastReadingAt = :reading, dueAt = :due, dueSet = :set ' +
-            'REMOVE offlineAlertId, offlineSeverity',
+          // Heard of again: due afresh. The silence's alert stays named on the row until the evaluator has
+          // ended it (clearOffline), so a heartbeat whose end failed is retried by the next one.
+          UpdateExpression: 'SET lastSeenAt = :seen, lastReadingAt = :reading, dueAt = :due, dueSet = :set',
           // A replayed or late reading never moves the row back (nor revives a silent station).
           ConditionExpression: 'attribute_not_exists(lastReadingAt) OR lastReadingAt < :reading',
           ExpressionAttributeValues: {
@@ -66,6 +65,24 @@ export class DynamoLastSeenStore implements LastSeenStore {
     } catch (error) {
       if (conditionFailure(error)) return { kind: 'older' };
       throw error;
+    }
+  }
+
+  async clearOffline(stationId: string, alertId: string): Promise<void> {
+    const { doc, tableName } = this.options;
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { stationId },
+          UpdateExpression: 'REMOVE offlineAlertId, offlineSeverity',
+          ConditionExpression: 'offlineAlertId = :alertId',
+          ExpressionAttributeValues: { ':alertId': alertId },
+        }),
+      );
+    } catch (error) {
+      // Cleared already, or a newer silence's alert is named now: that one is not this caller's to clear.
+      if (!conditionFailure(error)) throw error;
     }
   }
 

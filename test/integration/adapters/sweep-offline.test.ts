@@ -168,6 +168,43 @@ describe('silent stations -> STATION_OFFLINE', () => {
     });
   });
 
+  it('a resume whose end failed is ended by the next reading, not left open until the next silence', async () => {
+    const id = station();
+    await reading(id, T0);
+    expect(raisedFor(id, await sweepAt(T0 + OFFLINE_AFTER))).toEqual(['created']);
+    const alertId = alertIdFor(id, 'STATION_OFFLINE', T0 + OFFLINE_AFTER);
+
+    // Readings resume; the heartbeat is written but ending the incident fails (a throttled request).
+    let refuse = true;
+    const flaky = new StationHeartbeats({
+      lastSeen,
+      alerts: {
+        endIncident: async (...args: Parameters<DynamoAlertStore['endIncident']>) => {
+          if (refuse) throw new Error('ProvisionedThroughputExceededException');
+          return alerts.endIncident(...args);
+        },
+      },
+      clock,
+      offlineAfterMs: OFFLINE_AFTER,
+    });
+    const at = T0 + 2 * OFFLINE_AFTER;
+    now = at;
+    await metrics.put(metricAt(id, at));
+    const first = await flaky.record([{ stationId: id, readingAt: at, writtenAt: at }]);
+    expect(first.failed.map((f) => f.stationId)).toEqual([id]);
+    expect(await alerts.get(alertId)).toMatchObject({ status: 'PENDING' });
+
+    // The station's next batch, 5 s later, well inside the heartbeat period: it ends the incident.
+    refuse = false;
+    now = at + 5_000;
+    const second = await flaky.record([{ stationId: id, readingAt: at + 5_000, writtenAt: at + 5_000 }]);
+    expect(second.resumed.map((r) => r.outcome.kind)).toEqual(['resolved']);
+    expect(await alerts.get(alertId)).toMatchObject({ status: 'RESOLVED', resolvedAt: at + 5_000 });
+    // Ended once: the row no longer names the alert, so the batch after that writes nothing.
+    const third = await flaky.record([{ stationId: id, readingAt: at + 10_000, writtenAt: at + 10_000 }]);
+    expect(third).toEqual({ written: 0, resumed: [], failed: [] });
+  });
+
   it('a heartbeat that lands while the sweep raises ends the incident it raised', async () => {
     const id = station();
     await reading(id, T0);
