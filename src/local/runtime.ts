@@ -75,6 +75,8 @@ export interface LocalRuntimeOptions {
   onStreamBatch?(batch: StreamBatchInfo): void;
   /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
   streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
+  /** The most instances of one function (benchmarks trying another pool size); two per core otherwise. */
+  maxInstancesPerFunction?: number;
   logger: PollerLogger;
   /**
    * Share of the functions' requests to DynamoDB, Step Functions and SNS that fail (`--faults`). The
@@ -123,12 +125,14 @@ export interface LocalRuntime {
 
 /**
  * The most instances of one function. A function grows only while invocations queue (stream pollers
- * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). An instance
- * mostly waits on DynamoDB Local, so a few per core keep the writes in flight that one reading per
- * request needs; each costs a worker thread (~100 MB), hence the cap by free memory.
+ * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). Two per core:
+ * an instance waits on DynamoDB Local for about as long as it computes, so two keep a core busy, and more
+ * only spread the same work over more isolates (each with its own JIT, heap and event-loop wake-ups),
+ * which cost 40% more CPU per invocation at 8 instances than at 1 (docs/benchmarks.md, issue 13). Each
+ * costs a worker thread (~100 MB), hence the cap by free memory.
  */
-const maxInstancesPerFunction = (): number =>
-  Math.max(2, Math.min(4 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
+const defaultMaxInstancesPerFunction = (): number =>
+  Math.max(2, Math.min(2 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
 
 /** The dummy credentials every local AWS client uses (DynamoDB Local checks their shape only). */
 const LOCAL_AWS_ENV = {
@@ -225,7 +229,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       SNS_ENDPOINT: await faulty('sns', aws.url),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
-    const maxInstances = maxInstancesPerFunction();
+    const maxInstances = Math.max(1, options.maxInstancesPerFunction ?? defaultMaxInstancesPerFunction());
     // Each function's last error per stream record, from its log lines, for the dead-letter entries.
     const recordErrors = new Map<string, RecordErrorLog>(
       Object.keys(definition.functions).map((name) => [name, createRecordErrorLog()]),
