@@ -75,7 +75,7 @@ export interface LocalRuntimeOptions {
   onStreamBatch?(batch: StreamBatchInfo): void;
   /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
   streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
-  /** The most instances of one function (benchmarks trying another pool size); one per core otherwise. */
+  /** The most instances of one function (benchmarks trying another pool size); two per core otherwise. */
   maxInstancesPerFunction?: number;
   logger: PollerLogger;
   /**
@@ -125,15 +125,15 @@ export interface LocalRuntime {
 
 /**
  * The most instances of one function. A function grows only while invocations queue (stream pollers
- * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). One per core,
- * at least two: the work is CPU on this machine (the handler, Java, the API), so instances beyond the
- * cores only spread the same work over more isolates, each with its own JIT, heap and event-loop
- * wake-ups. At one reading per request on 2 cores, ingestMetrics cost 2.4 ms of CPU per invocation with
- * 2 instances, 3.4 with 4 and 4.3 with 8 (docs/benchmarks.md, issue 13). Each costs a worker thread
- * (~100 MB), hence the cap by free memory.
+ * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). Two per core,
+ * at least two. Fewer instances cost less CPU per invocation (each isolate has its own JIT, heap and
+ * event-loop wake-ups: at one reading per request on 2 cores, ingestMetrics took 2.4 ms of CPU per
+ * invocation with 2 instances, 3.4 with 4 and 4.3 with 8), but an instance also waits on DynamoDB Local,
+ * and one per core left 2 instances serving 46 requests/s when a busy machine made an invocation take
+ * 24-43 ms (docs/benchmarks.md, issue 13). Each costs a worker thread (~100 MB), hence the cap by free memory.
  */
 const defaultMaxInstancesPerFunction = (): number =>
-  Math.max(2, Math.min(availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
+  Math.max(2, Math.min(2 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
 
 /** The dummy credentials every local AWS client uses (DynamoDB Local checks their shape only). */
 const LOCAL_AWS_ENV = {
