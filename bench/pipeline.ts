@@ -225,6 +225,7 @@ const main = async () => {
         probes,
       });
     },
+    ...(config.maxInstances === undefined ? {} : { maxInstancesPerFunction: config.maxInstances }),
     ...(config.batchWindowS === undefined && config.tumblingWindowS === undefined
       ? {}
       : {

@@ -42,6 +42,8 @@ export interface PipelineBenchConfig {
   warmupS: number;
   /** Alerts approved after the latency phase, for the capacity of a decided alert (issue 16). */
   decisions: number;
+  /** The runtime's most instances per function (`BENCH_MAX_INSTANCES`); undefined keeps its default. */
+  maxInstances: number | undefined;
   /** Keep the scratch dir (handler logs) after the run. */
   keep: boolean;
   /** Write every sample (requests, probes, evaluator batches) to this JSON file. */
@@ -74,6 +76,10 @@ export const pipelineBenchConfig = (): PipelineBenchConfig => {
     warmupS: envNumber('BENCH_WARMUP_S', 10),
     decisions: Math.max(0, Math.round(envNumber('BENCH_DECISIONS', 20))),
     idleS: envNumber('BENCH_IDLE_S', 4),
+    maxInstances:
+      process.env.BENCH_MAX_INSTANCES === undefined || process.env.BENCH_MAX_INSTANCES.trim() === ''
+        ? undefined
+        : envCount('BENCH_MAX_INSTANCES', 4),
     keep: process.env.BENCH_KEEP === '1',
     dump: process.env.BENCH_DUMP || undefined,
   };

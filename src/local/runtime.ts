@@ -75,6 +75,8 @@ export interface LocalRuntimeOptions {
   onStreamBatch?(batch: StreamBatchInfo): void;
   /** Adjusts a stream mapping's settings as read from serverless.yml, e.g. a benchmark trying another batchWindow. */
   streamSettings?(functionName: string, settings: StreamMappingSettings): StreamMappingSettings;
+  /** The most instances of one function (benchmarks trying another pool size); two per core otherwise. */
+  maxInstancesPerFunction?: number;
   logger: PollerLogger;
   /**
    * Share of the functions' requests to DynamoDB, Step Functions and SNS that fail (`--faults`). The
@@ -123,12 +125,15 @@ export interface LocalRuntime {
 
 /**
  * The most instances of one function. A function grows only while invocations queue (stream pollers
- * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). An instance
- * mostly waits on DynamoDB Local, so a few per core keep the writes in flight that one reading per
- * request needs; each costs a worker thread (~100 MB), hence the cap by free memory.
+ * invoke one batch per shard at a time, so in practice only the HTTP API's functions grow). Two per core,
+ * at least two. Fewer instances cost less CPU per invocation (each isolate has its own JIT, heap and
+ * event-loop wake-ups: at one reading per request on 2 cores, ingestMetrics took 2.4 ms of CPU per
+ * invocation with 2 instances, 3.4 with 4 and 4.3 with 8), but an instance also waits on DynamoDB Local,
+ * and one per core left 2 instances serving 46 requests/s when a busy machine made an invocation take
+ * 24-43 ms (docs/benchmarks.md, issue 13). Each costs a worker thread (~100 MB), hence the cap by free memory.
  */
-const maxInstancesPerFunction = (): number =>
-  Math.max(2, Math.min(4 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
+const defaultMaxInstancesPerFunction = (): number =>
+  Math.max(2, Math.min(2 * availableParallelism(), 16, Math.floor(freemem() / (256 * 1024 * 1024))));
 
 /** The dummy credentials every local AWS client uses (DynamoDB Local checks their shape only). */
 const LOCAL_AWS_ENV = {
@@ -225,7 +230,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       SNS_ENDPOINT: await faulty('sns', aws.url),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
-    const maxInstances = maxInstancesPerFunction();
+    const maxInstances = Math.max(1, options.maxInstancesPerFunction ?? defaultMaxInstancesPerFunction());
     // Each function's last error per stream record, from its log lines, for the dead-letter entries.
     const recordErrors = new Map<string, RecordErrorLog>(
       Object.keys(definition.functions).map((name) => [name, createRecordErrorLog()]),
