@@ -3,7 +3,7 @@ import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
 import { DynamoRuleStatsStore } from '../src/adapters/dynamodb/rule-stats-store';
-import { idempotentOnce } from '../src/adapters/idempotency/once';
+import { idempotentOnce, PUBLISH_CLAIM_EXPIRES_AFTER_MS } from '../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow } from '../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../src/adapters/sns/escalation-notifier';
@@ -17,7 +17,13 @@ const settings = settingsFor('dispatchAlertChange');
 // a retry: the dispatcher's DynamoDB requests get 10 attempts (the SDK's backoff) instead of 3, so at 20%
 // of requests failing a write is lost with 0.2^10 instead of 0.8% (docs/architecture.md).
 const clients = awsClients(settings, { dynamoDbMaxAttempts: 10 });
-const idempotency = idempotentOnce({ tableName: settings.IDEMPOTENCY_TABLE, client: clients.dynamoDb });
+// `once` guards only publishes here: a claim its invocation could not release blocks the key for at most
+// 10 s, which the stream's retry waits out, rather than until the 60 s deadline (docs/architecture.md).
+const idempotency = idempotentOnce({
+  tableName: settings.IDEMPOTENCY_TABLE,
+  client: clients.dynamoDb,
+  claimExpiresAfterMs: PUBLISH_CLAIM_EXPIRES_AFTER_MS,
+});
 
 const dispatch = createDispatchHandler(
   {

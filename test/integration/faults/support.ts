@@ -8,7 +8,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../../../src/adapters/dynamodb/audit-store';
 import { dynamoDbClient, dynamoDbDocumentClient } from '../../../src/adapters/dynamodb/client';
-import { idempotentOnce } from '../../../src/adapters/idempotency/once';
+import { idempotentOnce, PUBLISH_CLAIM_EXPIRES_AFTER_MS } from '../../../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow } from '../../../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../../../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../../../src/adapters/sns/escalation-notifier';
@@ -126,6 +126,7 @@ export const faultyWorld = async (
   const idempotency = idempotentOnce({
     tableName: tables.names.idempotency,
     client: dynamoDbClient(dbConfig),
+    claimExpiresAfterMs: PUBLISH_CLAIM_EXPIRES_AFTER_MS,
   });
   const handler = createDispatchHandler({
     alerts: new DynamoAlertStore({ doc, tableName: tables.names.alerts }),
