@@ -9,6 +9,7 @@ import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../../../src/adapters/dynamodb/audit-store';
 import { dynamoDbClient, dynamoDbDocumentClient } from '../../../src/adapters/dynamodb/client';
 import { idempotentOnce, PUBLISH_CLAIM_EXPIRES_AFTER_MS } from '../../../src/adapters/idempotency/once';
+import { retriesWithoutSharedQuota } from '../../../src/adapters/retry-quota';
 import { SfnRemediationWorkflow } from '../../../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../../../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../../../src/adapters/sns/escalation-notifier';
@@ -47,14 +48,18 @@ export const DISPATCH_MAPPING: StreamMappingSettings = {
   tumblingWindowSeconds: 0,
 };
 
-/** As the dispatcher's handler wires them (handlers/dispatch-alert-change.ts); SFN and SNS keep the SDK's 3. */
+/**
+ * As the dispatcher's handler wires them (handlers/dispatch-alert-change.ts): SFN and SNS keep the SDK's
+ * 3, and no client's requests share a retry quota.
+ */
 const DISPATCHER_DYNAMODB_MAX_ATTEMPTS = 10;
 const SDK_MAX_ATTEMPTS = 3;
 /**
  * The SDK's retries with its backoff shortened to 5 ms: the standard backoff (500 ms base for throttling)
  * would make this file wait ~30 s, and what is tested is what retries converge to, not how long they wait.
  */
-const fastRetries = (maxAttempts: number) => new ConfiguredRetryStrategy(maxAttempts, () => 5);
+const fastRetries = (maxAttempts: number) =>
+  retriesWithoutSharedQuota(() => new ConfiguredRetryStrategy(maxAttempts, () => 5));
 
 export interface FaultyWorld {
   tables: TestTables;
