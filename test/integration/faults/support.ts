@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -22,12 +23,15 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from '../../../src
 import { type FaultProxy, startFaultProxy } from '../../../src/local/fault-injection';
 import { lambdaContext } from '../../../src/local/lambda-context';
 import {
+  createFileDeadLetter,
   createMemoryCheckpointStore,
   createStreamPoller,
   type DeadLetterEntry,
+  type DeadLetterWriter,
   type StreamMappingSettings,
   type StreamPoller,
 } from '../../../src/local/stream-poller';
+import type { StreamInvoke } from '../../../src/local/stream-poller/types';
 import { createDispatchHandler } from '../../../src/streams/dispatch-batch';
 import { createTestTables, type TestTables } from '../../support/tables';
 
@@ -71,6 +75,12 @@ export interface FaultyWorld {
   /** Records the dispatcher reported failed, summed over its invocations. */
   reportedFailures(): number;
   deadLetters: DeadLetterEntry[];
+  /** Where dead letters are also written as files, for `ai-ops dead-letters redrive`, when asked for. */
+  deadLetterFile: DeadLetterWriter;
+  /** Reads the alerts stream (for a redrive). */
+  streams: DynamoDBStreamsClient;
+  /** The dispatcher as the poller invokes it: failures it reports are counted. */
+  invoke: StreamInvoke;
   poller: StreamPoller;
   alerts: DynamoAlertStore;
   audit: DynamoAuditStore;
@@ -84,7 +94,11 @@ export interface FaultyWorld {
  */
 export const faultyWorld = async (
   rate: number,
-  options: { publishFails?: (request: LocalPublish) => string | undefined } = {},
+  options: {
+    publishFails?: (request: LocalPublish) => string | undefined;
+    /** Also writes dead letters to `<dir>/dispatchAlertChange.jsonl`, as `ai-ops start --data` does. */
+    deadLetterDir?: string;
+  } = {},
 ): Promise<FaultyWorld> => {
   const tables = await createTestTables();
   const executions = new Map<string, number>();
@@ -148,6 +162,18 @@ export const faultyWorld = async (
   const streams = new DynamoDBStreamsClient(localClientConfig(tables.endpoint));
   const described = await tables.client.send(new DescribeTableCommand({ TableName: tables.names.alerts }));
   const deadLetters: DeadLetterEntry[] = [];
+  const deadLetterFile: DeadLetterWriter = options.deadLetterDir
+    ? createFileDeadLetter(join(options.deadLetterDir, 'dispatchAlertChange.jsonl'))
+    : async () => {};
+  const invoke: StreamInvoke = async (event) => {
+    // The function's timeout (60 s) as the deadline its context reports.
+    const response = await handler(
+      event as DynamoDBStreamEvent,
+      lambdaContext('dispatchAlertChange', '1024', 60),
+    );
+    reported += response.batchItemFailures.length;
+    return response;
+  };
   const poller = createStreamPoller({
     streamsClient: streams,
     streamArn: described.Table?.LatestStreamArn ?? '',
@@ -155,18 +181,11 @@ export const faultyWorld = async (
     checkpointStore: createMemoryCheckpointStore(),
     deadLetter: async (entry) => {
       deadLetters.push(entry);
+      await deadLetterFile(entry);
     },
     functionName: 'dispatchAlertChange',
     pollIntervalMs: 50,
-    invoke: async (event) => {
-      // The function's timeout (60 s) as the deadline its context reports.
-      const response = await handler(
-        event as DynamoDBStreamEvent,
-        lambdaContext('dispatchAlertChange', '1024', 60),
-      );
-      reported += response.batchItemFailures.length;
-      return response;
-    },
+    invoke,
   });
   await poller.start();
   return {
@@ -176,6 +195,9 @@ export const faultyWorld = async (
     proxies,
     reportedFailures: () => reported,
     deadLetters,
+    deadLetterFile,
+    streams,
+    invoke,
     poller,
     alerts: new DynamoAlertStore({ doc: tables.doc, tableName: tables.names.alerts }),
     audit: new DynamoAuditStore({ doc: tables.doc, tableName: tables.names.audit }),
