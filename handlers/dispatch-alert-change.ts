@@ -13,14 +13,8 @@ import { dispatchHooks, observe } from '../src/observability';
 import { createDispatchHandler } from '../src/streams/dispatch-batch';
 
 const settings = settingsFor('dispatchAlertChange');
-// A success the idempotency table failed to record costs a second notification, and a failed audit write
-// a retry: the dispatcher's DynamoDB requests get 10 attempts (the SDK's backoff) instead of 3, so at 20%
-// of requests failing a write is lost with 0.2^10 instead of 0.8% (docs/architecture.md).
-// Each request's retries are bounded by its attempts, not by a quota its client's requests share: redoing
-// idempotent steps after faults spent that quota, and its requests then failed at their first attempt.
+// Convergence under faults (docs/architecture.md): 10 attempts, no shared retry quota, 10 s claims.
 const clients = awsClients(settings, { dynamoDbMaxAttempts: 10, retryQuotaPerRequest: true });
-// `once` guards only publishes here: a claim its invocation could not release blocks the key for at most
-// 10 s, which the stream's retry waits out, rather than until the 60 s deadline (docs/architecture.md).
 const idempotency = idempotentOnce({
   tableName: settings.IDEMPOTENCY_TABLE,
   client: clients.dynamoDb,
