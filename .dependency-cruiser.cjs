@@ -36,11 +36,12 @@ module.exports = {
     layer('observability hooks', '^src/observability/flow-hooks\\.ts$', ['^src/(streams|use-cases)/']),
     // HTTP: the driving adapter of API Gateway events (request parsing, responses, error mapping).
     layer('http', '^src/http/', ['^src/(domain|http|observability)/', npm([lambdaTypes])]),
-    // Driven adapters implement ports with the SDK; they are built from config and traced.
+    // Driven adapters implement ports with the SDK; they are built from config and traced. @smithy/core:
+    // the SDK's own retry strategies (src/adapters/retry-quota.ts).
     layer('adapters', '^src/adapters/', [
       '^src/(domain|adapters|observability)/',
       '^src/config\\.ts$',
-      npm([awsSdk, '@aws-lambda-powertools/idempotency', lambdaTypes]),
+      npm([awsSdk, '@smithy/core', '@aws-lambda-powertools/idempotency', lambdaTypes]),
     ]),
     // Streams: the driving adapter of DynamoDB stream events, calling use cases.
     layer('streams', '^src/streams/', [

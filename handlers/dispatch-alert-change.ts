@@ -3,7 +3,7 @@ import { awsClients } from '../src/adapters/aws-clients';
 import { DynamoAlertStore } from '../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../src/adapters/dynamodb/audit-store';
 import { DynamoRuleStatsStore } from '../src/adapters/dynamodb/rule-stats-store';
-import { idempotentOnce } from '../src/adapters/idempotency/once';
+import { idempotentOnce, PUBLISH_CLAIM_EXPIRES_AFTER_MS } from '../src/adapters/idempotency/once';
 import { SfnRemediationWorkflow } from '../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../src/adapters/sns/escalation-notifier';
@@ -13,11 +13,13 @@ import { dispatchHooks, observe } from '../src/observability';
 import { createDispatchHandler } from '../src/streams/dispatch-batch';
 
 const settings = settingsFor('dispatchAlertChange');
-// A success the idempotency table failed to record costs a second notification, and a failed audit write
-// a retry: the dispatcher's DynamoDB requests get 10 attempts (the SDK's backoff) instead of 3, so at 20%
-// of requests failing a write is lost with 0.2^10 instead of 0.8% (docs/architecture.md).
-const clients = awsClients(settings, { dynamoDbMaxAttempts: 10 });
-const idempotency = idempotentOnce({ tableName: settings.IDEMPOTENCY_TABLE, client: clients.dynamoDb });
+// Convergence under faults (docs/architecture.md): 10 attempts, no shared retry quota, 10 s claims.
+const clients = awsClients(settings, { dynamoDbMaxAttempts: 10, retryQuotaPerRequest: true });
+const idempotency = idempotentOnce({
+  tableName: settings.IDEMPOTENCY_TABLE,
+  client: clients.dynamoDb,
+  claimExpiresAfterMs: PUBLISH_CLAIM_EXPIRES_AFTER_MS,
+});
 
 const dispatch = createDispatchHandler(
   {

@@ -5,6 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RuntimeSettings } from '../config';
 import { tracer } from '../observability';
 import { dynamoDbClient, dynamoDbDocumentClient } from './dynamodb/client';
+import { standardRetriesPerRequest } from './retry-quota';
 import { sfnClient } from './sfn/remediation-workflow';
 import { snsClient } from './sns/alert-notifier';
 
@@ -23,11 +24,19 @@ export interface AwsClients {
  */
 export const awsClients = (
   settings: RuntimeSettings,
-  /** `dynamoDbMaxAttempts`: attempts per DynamoDB request (the SDK's default is 3). */
-  options: { dynamoDbMaxAttempts?: number } = {},
+  /**
+   * `dynamoDbMaxAttempts`: attempts per DynamoDB request (the SDK's default is 3).
+   * `retryQuotaPerRequest`: each request's retries are bounded by its attempts alone, not also by a
+   * quota the client's requests share (src/adapters/retry-quota.ts).
+   */
+  options: { dynamoDbMaxAttempts?: number; retryQuotaPerRequest?: boolean } = {},
 ): AwsClients => {
   const region = settings.AWS_REGION;
   const maxAttempts = options.dynamoDbMaxAttempts ? { maxAttempts: options.dynamoDbMaxAttempts } : {};
+  const perRequest = (attempts: number) =>
+    options.retryQuotaPerRequest ? { retryStrategy: standardRetriesPerRequest(attempts) } : {};
+  const SDK_DEFAULT_ATTEMPTS = 3;
+  const dynamoDbRetries = perRequest(options.dynamoDbMaxAttempts ?? SDK_DEFAULT_ATTEMPTS);
   let doc: DynamoDBDocumentClient | undefined;
   let dynamoDb: DynamoDBClient | undefined;
   let sfn: SFNClient | undefined;
@@ -35,7 +44,12 @@ export const awsClients = (
   return {
     get doc() {
       doc ??= tracer.captureAWSv3Client(
-        dynamoDbDocumentClient({ region, endpoint: settings.DYNAMODB_ENDPOINT, ...maxAttempts }),
+        dynamoDbDocumentClient({
+          region,
+          endpoint: settings.DYNAMODB_ENDPOINT,
+          ...maxAttempts,
+          ...dynamoDbRetries,
+        }),
       );
       return doc;
     },
@@ -45,16 +59,21 @@ export const awsClients = (
           region,
           ...(settings.DYNAMODB_ENDPOINT ? { endpoint: settings.DYNAMODB_ENDPOINT } : {}),
           ...maxAttempts,
+          ...dynamoDbRetries,
         }),
       );
       return dynamoDb;
     },
     get sfn() {
-      sfn ??= tracer.captureAWSv3Client(sfnClient({ region, endpoint: settings.SFN_ENDPOINT }));
+      sfn ??= tracer.captureAWSv3Client(
+        sfnClient({ region, endpoint: settings.SFN_ENDPOINT, ...perRequest(SDK_DEFAULT_ATTEMPTS) }),
+      );
       return sfn;
     },
     get sns() {
-      sns ??= tracer.captureAWSv3Client(snsClient({ region, endpoint: settings.SNS_ENDPOINT }));
+      sns ??= tracer.captureAWSv3Client(
+        snsClient({ region, endpoint: settings.SNS_ENDPOINT, ...perRequest(SDK_DEFAULT_ATTEMPTS) }),
+      );
       return sns;
     },
   };

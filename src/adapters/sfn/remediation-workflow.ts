@@ -1,4 +1,4 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, type SFNClientConfig, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionNameFor } from '../../domain/ids';
 import type { RemediationWorkflow } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
@@ -53,7 +53,15 @@ export class SfnRemediationWorkflow implements RemediationWorkflow {
 }
 
 /** A client for the configured region, pointed at a local endpoint when one is set. */
-export const sfnClient = (options: { region: string; endpoint?: string }): SFNClient =>
+export const sfnClient = (options: {
+  region: string;
+  endpoint?: string;
+  retryStrategy?: SFNClientConfig['retryStrategy'];
+}): SFNClient =>
   withoutSdkCallLog(
-    new SFNClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
+    new SFNClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+    }),
   );

@@ -1,4 +1,4 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { notificationDedupKeyFor } from '../../domain/ids';
 import type { AlertNotifier } from '../../domain/ports';
 import type { Alert } from '../../domain/types';
@@ -50,7 +50,15 @@ export class SnsAlertNotifier implements AlertNotifier {
 }
 
 /** A client for the configured region, pointed at a local endpoint when one is set. */
-export const snsClient = (options: { region: string; endpoint?: string }): SNSClient =>
+export const snsClient = (options: {
+  region: string;
+  endpoint?: string;
+  retryStrategy?: SNSClientConfig['retryStrategy'];
+}): SNSClient =>
   withoutSdkCallLog(
-    new SNSClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
+    new SNSClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+    }),
   );

@@ -117,3 +117,97 @@ describe('idempotentOnce after an attempt that left its record in progress', () 
     expect(sleep).not.toHaveBeenCalled();
   });
 });
+
+describe('idempotentOnce when the store refuses the call that ends a claim', () => {
+  const contextWith = (remainingMs: number) => {
+    const deadline = Date.now() + remainingMs;
+    return { getRemainingTimeInMillis: () => deadline - Date.now() } as Parameters<
+      ReturnType<typeof idempotentOnce>['registerLambdaContext']
+    >[0]; // only the deadline is read
+  };
+  /** A client whose store refuses the first `times` requests of one command, as a faulty table would. */
+  const refusing = (commandName: string, times: number) => {
+    const client = new DynamoDBClient(localClientConfig(t.endpoint));
+    let refused = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === commandName && refused < times) {
+          refused += 1;
+          throw new Error(`the store refused ${commandName}`);
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    return client;
+  };
+  const statusOf = async (key: string) => {
+    const { Items = [] } = await t.client.send(new ScanCommand({ TableName: t.names.idempotency }));
+    return Items.filter((item) => item.id?.S?.startsWith(`${key}#`)).map((item) => item.status?.S);
+  };
+
+  it("releases the claim of a failed run although the first delete was refused, and reports the work's error", async () => {
+    const o = idempotentOnce({
+      tableName: t.names.idempotency,
+      client: refusing('DeleteItemCommand', 1),
+      keyPrefix: 'release',
+    });
+    o.registerLambdaContext(contextWith(60_000));
+    const work = vi.fn().mockRejectedValueOnce(new Error('SNS down')).mockResolvedValue({ messageId: 'm-r' });
+
+    await expect(o.once('publish:release', work)).rejects.toThrow('SNS down');
+    // Released: the retry runs at once instead of meeting an in-progress claim.
+    await expect(o.once('publish:release', work)).resolves.toEqual({ messageId: 'm-r' });
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+
+  it('records the success although the first update was refused, so the work is not redone', async () => {
+    const o = idempotentOnce({
+      tableName: t.names.idempotency,
+      client: refusing('UpdateItemCommand', 1),
+      keyPrefix: 'success',
+    });
+    o.registerLambdaContext(contextWith(60_000));
+    const work = vi.fn(async () => ({ messageId: 'm-s' }));
+
+    await expect(o.once('publish:success', work)).resolves.toEqual({ messageId: 'm-s' });
+    await expect(onceOn().once('publish:other', work)).resolves.toEqual({ messageId: 'm-s' });
+    const again = idempotentOnce({ tableName: t.names.idempotency, client: t.client, keyPrefix: 'success' });
+    again.registerLambdaContext(contextWith(60_000));
+    await expect(again.once('publish:success', work)).resolves.toEqual({ messageId: 'm-s' });
+    // Once for publish:success, once for publish:other.
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+
+  it('a bounded claim left behind holds its key for claimExpiresAfterMs, which the next invocation waits out', async () => {
+    // Every update refused: the claim outlives its run however often it is retried.
+    const first = idempotentOnce({
+      tableName: t.names.idempotency,
+      client: refusing('UpdateItemCommand', Number.POSITIVE_INFINITY),
+      keyPrefix: 'bounded',
+      claimExpiresAfterMs: 1_000,
+    });
+    // The invocation's deadline is a minute away; the claim's expiry is not.
+    first.registerLambdaContext(contextWith(60_000));
+    const work = vi.fn(async () => ({ messageId: 'm-b' }));
+    await expect(first.once('publish:bounded', work)).rejects.toThrow(/success record/);
+    expect(await statusOf('bounded')).toEqual(['INPROGRESS']);
+
+    const waits: number[] = [];
+    const second = idempotentOnce({
+      tableName: t.names.idempotency,
+      client: t.client,
+      keyPrefix: 'bounded',
+      claimExpiresAfterMs: 1_000,
+      sleep: async (ms) => {
+        waits.push(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    second.registerLambdaContext(contextWith(60_000));
+    await expect(second.once('publish:bounded', work)).resolves.toEqual({ messageId: 'm-b' });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeLessThanOrEqual(1_100);
+    expect(await statusOf('bounded')).toEqual(['COMPLETED']);
+  });
+});

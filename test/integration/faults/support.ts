@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -8,7 +9,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../../../src/adapters/dynamodb/audit-store';
 import { dynamoDbClient, dynamoDbDocumentClient } from '../../../src/adapters/dynamodb/client';
-import { idempotentOnce } from '../../../src/adapters/idempotency/once';
+import { idempotentOnce, PUBLISH_CLAIM_EXPIRES_AFTER_MS } from '../../../src/adapters/idempotency/once';
+import { retriesWithoutSharedQuota } from '../../../src/adapters/retry-quota';
 import { SfnRemediationWorkflow } from '../../../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../../../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../../../src/adapters/sns/escalation-notifier';
@@ -21,12 +23,15 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from '../../../src
 import { type FaultProxy, startFaultProxy } from '../../../src/local/fault-injection';
 import { lambdaContext } from '../../../src/local/lambda-context';
 import {
+  createFileDeadLetter,
   createMemoryCheckpointStore,
   createStreamPoller,
   type DeadLetterEntry,
+  type DeadLetterWriter,
   type StreamMappingSettings,
   type StreamPoller,
 } from '../../../src/local/stream-poller';
+import type { StreamInvoke } from '../../../src/local/stream-poller/types';
 import { createDispatchHandler } from '../../../src/streams/dispatch-batch';
 import { createTestTables, type TestTables } from '../../support/tables';
 
@@ -47,14 +52,18 @@ export const DISPATCH_MAPPING: StreamMappingSettings = {
   tumblingWindowSeconds: 0,
 };
 
-/** As the dispatcher's handler wires them (handlers/dispatch-alert-change.ts); SFN and SNS keep the SDK's 3. */
+/**
+ * As the dispatcher's handler wires them (handlers/dispatch-alert-change.ts): SFN and SNS keep the SDK's
+ * 3, and no client's requests share a retry quota.
+ */
 const DISPATCHER_DYNAMODB_MAX_ATTEMPTS = 10;
 const SDK_MAX_ATTEMPTS = 3;
 /**
  * The SDK's retries with its backoff shortened to 5 ms: the standard backoff (500 ms base for throttling)
  * would make this file wait ~30 s, and what is tested is what retries converge to, not how long they wait.
  */
-const fastRetries = (maxAttempts: number) => new ConfiguredRetryStrategy(maxAttempts, () => 5);
+const fastRetries = (maxAttempts: number) =>
+  retriesWithoutSharedQuota(() => new ConfiguredRetryStrategy(maxAttempts, () => 5));
 
 export interface FaultyWorld {
   tables: TestTables;
@@ -66,6 +75,12 @@ export interface FaultyWorld {
   /** Records the dispatcher reported failed, summed over its invocations. */
   reportedFailures(): number;
   deadLetters: DeadLetterEntry[];
+  /** Where dead letters are also written as files, for `ai-ops dead-letters redrive`, when asked for. */
+  deadLetterFile: DeadLetterWriter;
+  /** Reads the alerts stream (for a redrive). */
+  streams: DynamoDBStreamsClient;
+  /** The dispatcher as the poller invokes it: failures it reports are counted. */
+  invoke: StreamInvoke;
   poller: StreamPoller;
   alerts: DynamoAlertStore;
   audit: DynamoAuditStore;
@@ -79,7 +94,11 @@ export interface FaultyWorld {
  */
 export const faultyWorld = async (
   rate: number,
-  options: { publishFails?: (request: LocalPublish) => string | undefined } = {},
+  options: {
+    publishFails?: (request: LocalPublish) => string | undefined;
+    /** Also writes dead letters to `<dir>/dispatchAlertChange.jsonl`, as `ai-ops start --data` does. */
+    deadLetterDir?: string;
+  } = {},
 ): Promise<FaultyWorld> => {
   const tables = await createTestTables();
   const executions = new Map<string, number>();
@@ -126,6 +145,7 @@ export const faultyWorld = async (
   const idempotency = idempotentOnce({
     tableName: tables.names.idempotency,
     client: dynamoDbClient(dbConfig),
+    claimExpiresAfterMs: PUBLISH_CLAIM_EXPIRES_AFTER_MS,
   });
   const handler = createDispatchHandler({
     alerts: new DynamoAlertStore({ doc, tableName: tables.names.alerts }),
@@ -142,6 +162,18 @@ export const faultyWorld = async (
   const streams = new DynamoDBStreamsClient(localClientConfig(tables.endpoint));
   const described = await tables.client.send(new DescribeTableCommand({ TableName: tables.names.alerts }));
   const deadLetters: DeadLetterEntry[] = [];
+  const deadLetterFile: DeadLetterWriter = options.deadLetterDir
+    ? createFileDeadLetter(join(options.deadLetterDir, 'dispatchAlertChange.jsonl'))
+    : async () => {};
+  const invoke: StreamInvoke = async (event) => {
+    // The function's timeout (60 s) as the deadline its context reports.
+    const response = await handler(
+      event as DynamoDBStreamEvent,
+      lambdaContext('dispatchAlertChange', '1024', 60),
+    );
+    reported += response.batchItemFailures.length;
+    return response;
+  };
   const poller = createStreamPoller({
     streamsClient: streams,
     streamArn: described.Table?.LatestStreamArn ?? '',
@@ -149,18 +181,11 @@ export const faultyWorld = async (
     checkpointStore: createMemoryCheckpointStore(),
     deadLetter: async (entry) => {
       deadLetters.push(entry);
+      await deadLetterFile(entry);
     },
     functionName: 'dispatchAlertChange',
     pollIntervalMs: 50,
-    invoke: async (event) => {
-      // The function's timeout (60 s) as the deadline its context reports.
-      const response = await handler(
-        event as DynamoDBStreamEvent,
-        lambdaContext('dispatchAlertChange', '1024', 60),
-      );
-      reported += response.batchItemFailures.length;
-      return response;
-    },
+    invoke,
   });
   await poller.start();
   return {
@@ -170,6 +195,9 @@ export const faultyWorld = async (
     proxies,
     reportedFailures: () => reported,
     deadLetters,
+    deadLetterFile,
+    streams,
+    invoke,
     poller,
     alerts: new DynamoAlertStore({ doc: tables.doc, tableName: tables.names.alerts }),
     audit: new DynamoAuditStore({ doc: tables.doc, tableName: tables.names.audit }),
