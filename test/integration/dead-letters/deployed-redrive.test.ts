@@ -107,7 +107,9 @@ const lambda = {
     if (!(command instanceof InvokeCommand)) throw new Error('the fake Lambda only invokes');
     expect(command.input.InvocationType).toBe('RequestResponse');
     invokedFunctions.push(command.input.FunctionName ?? '');
-    const event = JSON.parse(new TextDecoder().decode(command.input.Payload as Uint8Array)) as DynamoDBStreamEvent;
+    const event = JSON.parse(
+      new TextDecoder().decode(command.input.Payload as Uint8Array),
+    ) as DynamoDBStreamEvent;
     batches.push(event.Records.map(keyOf));
     const failing = event.Records.filter((r) => keyOf(r) === 'a-3' && !fixed);
     const response = {
