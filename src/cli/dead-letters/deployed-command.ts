@@ -118,7 +118,8 @@ export const showDeployed = async (target: Target, id: string): Promise<void> =>
   const matches = id.length < 4 ? [] : queued.filter((e) => e.id.startsWith(id.toLowerCase()));
   const [found] = matches;
   if (!found || matches.length > 1) {
-    const mark = (await readRedriveMarks(marksDirOf(target))).get(id);
+    const marks = [...(await readRedriveMarks(marksDirOf(target))).values()];
+    const mark = id.length < 4 ? undefined : marks.find((m) => m.id.startsWith(id.toLowerCase()));
     throw new CliError(
       'NOT_FOUND',
       mark

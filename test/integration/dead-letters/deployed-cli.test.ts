@@ -173,7 +173,7 @@ afterAll(async () => {
 });
 
 describe('ai-ops dead-letters --stage --region', () => {
-  it('lists the queue entry, redrives it once (exit 0), says so the second time, and exits 3 for an unknown id', async () => {
+  it('lists and shows the queue entry, redrives it once (exit 0), says so the second time, and exits 3 for an unknown id', async () => {
     const id = deadLetterIdOf(body);
     const listed = await run('list', '--json');
     expect(listed.exitCode).toBe(0);
@@ -186,6 +186,10 @@ describe('ai-ops dead-letters --stage --region', () => {
         redriven: null,
       }),
     ]);
+
+    const shown = await run('show', id.slice(0, 6));
+    expect(shown.stdout).toContain(`queue ${QUEUE}, 1 copy`);
+    expect(queues.get(QUEUE)?.filter((m) => m.visibleAt <= Date.now())).toHaveLength(1);
 
     const first = await run('redrive', id.slice(0, 8));
     expect(first.stderr).toBe('');
@@ -203,6 +207,9 @@ describe('ai-ops dead-letters --stage --region', () => {
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain('already redriven');
     expect(invocations).toHaveLength(1);
+    const gone = await run('show', id.slice(0, 6));
+    expect(gone.exitCode).toBe(3);
+    expect(gone.stderr).toContain('was redriven at');
     const all = await run('list', '--all', '--json');
     expect(JSON.parse(all.stdout)).toEqual([expect.objectContaining({ id, redriven: expect.any(String) })]);
 
