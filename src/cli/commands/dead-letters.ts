@@ -12,15 +12,13 @@ interface DeadLetterOptions extends CommonOptions {
 
 const folderOf = (target: Target): string => join(target.dataFolder, 'dead-letters');
 
-/** Deployed queues are named in serverless.yml; only the local folder is read here (docs/operations.md). */
-const refuseDeployed = (command: Command): void => {
+/** With --stage (other than local) or --region: a deployed stage's SQS on-failure queues. */
+const isDeployed = (command: Command): boolean => {
   const { stage, region } = command.optsWithGlobals<CommonOptions>();
-  if ((stage !== undefined && stage !== 'local') || region !== undefined)
-    throw new CliError(
-      'USAGE',
-      'dead-letters works on the local runtime\'s folder; for a deployed stage read its SQS queue (docs/operations.md, "Dead-letter queue not empty")',
-    );
+  return (stage !== undefined && stage !== 'local') || region !== undefined;
 };
+
+const loadDeployed = () => import('../dead-letters/deployed-command');
 
 const load = () => import('../../local/dead-letters');
 
@@ -36,14 +34,17 @@ const summaryOf = (e: Awaited<ReturnType<Awaited<ReturnType<typeof load>>['listD
 });
 
 const list = (): Command =>
-  subcommand('list', 'list the entries of the local on-failure destinations (newest last)')
+  subcommand(
+    'list',
+    'list the entries of the local on-failure destinations (newest last), or with --stage/--region the deployed queues',
+  )
     .addOption(new Option('--function <name>', "only this function's entries"))
     .addOption(new Option('--all', 'include entries already redriven').default(false))
     .action(
       reportFailures(async (_options: DeadLetterOptions, command: Command) => {
-        refuseDeployed(command);
         const target = targetOf(command);
         const options = command.optsWithGlobals<DeadLetterOptions>();
+        if (isDeployed(command)) return (await loadDeployed()).listDeployed(target, options);
         const { listDeadLetters } = await load();
         const entries = (await listDeadLetters(folderOf(target)))
           .filter((e) => options.function === undefined || e.functionName === options.function)
@@ -67,8 +68,8 @@ const show = (): Command =>
     .argument('<id>', 'the entry id (or its first characters) from `dead-letters list`')
     .action(
       reportFailures(async (id: string, _options: DeadLetterOptions, command: Command) => {
-        refuseDeployed(command);
         const target = targetOf(command);
+        if (isDeployed(command)) return (await loadDeployed()).showDeployed(target, id);
         const { findDeadLetter, DeadLetterNotFoundError } = await load();
         const stored = await findDeadLetter(folderOf(target), id).catch((error: unknown) => {
           if (error instanceof DeadLetterNotFoundError) throw new CliError('NOT_FOUND', error.message);
@@ -86,12 +87,15 @@ const show = (): Command =>
     );
 
 const redrive = (): Command =>
-  subcommand('redrive', "send the entry's records through the function again (the running local runtime)")
+  subcommand(
+    'redrive',
+    "send the entry's records through the function again (the running local runtime, or with --stage/--region the deployed function)",
+  )
     .argument('<id>', 'the entry id (or its first characters) from `dead-letters list`')
     .action(
       reportFailures(async (id: string, _options: DeadLetterOptions, command: Command) => {
-        refuseDeployed(command);
         const target = targetOf(command);
+        if (isDeployed(command)) return (await loadDeployed()).redriveDeployed(target, id);
         if (!target.runtime)
           throw new CliError(
             'UNREACHABLE',
@@ -121,9 +125,15 @@ const redrive = (): Command =>
       }),
     );
 
-/** `ai-ops dead-letters list|show|redrive`: the local on-failure destinations, and sending a range again. */
+/**
+ * `ai-ops dead-letters list|show|redrive`: the local on-failure destinations, or a deployed stage's SQS
+ * queues with --stage/--region, and sending a range again.
+ */
 export const deadLettersCommand = (): Command =>
-  subcommand('dead-letters', "read and redrive the local runtime's dead-letter entries")
+  subcommand(
+    'dead-letters',
+    "read and redrive dead-letter entries (the local runtime's, or a deployed stage's)",
+  )
     .addCommand(list())
     .addCommand(show())
     .addCommand(redrive());

@@ -10,6 +10,8 @@ export {
   deadLetterIdOf,
   findDeadLetter,
   listDeadLetters,
+  markRedriven,
   type RedriveMark,
+  readRedriveMarks,
   type StoredDeadLetter,
 } from './store';

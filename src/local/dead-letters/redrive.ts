@@ -44,6 +44,12 @@ export type RedriveResult =
 const GONE = new Set(['TrimmedDataAccessException', 'ResourceNotFoundException', 'ExpiredIteratorException']);
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : '');
 const seq = (value: string | undefined) => BigInt(value ?? '0');
+/**
+ * AWS may answer empty pages before the part of a shard that holds records ("it might take multiple calls
+ * to get to a portion of the shard that contains stream records", GetRecords); DynamoDB Local answers
+ * empty only at the shard's end. This many empty pages in a row end the read.
+ */
+const MAX_EMPTY_PAGES = 20;
 
 /** Records start..end of one shard, read as Lambda would (AT_SEQUENCE_NUMBER), or RangeGoneError. */
 export const readRange = async (
@@ -63,12 +69,15 @@ export const readRange = async (
       )
     ).ShardIterator;
     const end = seq(range.endSequenceNumber);
+    let emptyPages = 0;
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
       const fresh = page.Records ?? [];
       for (const record of fresh) if (seq(record.dynamodb?.SequenceNumber) <= end) records.push(record);
       const last = fresh.at(-1)?.dynamodb?.SequenceNumber;
-      if ((last !== undefined && seq(last) >= end) || fresh.length === 0) break;
+      if (last !== undefined && seq(last) >= end) break;
+      emptyPages = fresh.length === 0 ? emptyPages + 1 : 0;
+      if (emptyPages >= MAX_EMPTY_PAGES) break;
       iterator = page.NextShardIterator;
     }
   } catch (error) {

@@ -38,7 +38,8 @@ const readLines = async (path: string): Promise<string[]> => {
   }
 };
 
-const readMarks = async (dir: string): Promise<Map<string, RedriveMark>> => {
+/** The redrive marks of a folder, by entry id. */
+export const readRedriveMarks = async (dir: string): Promise<Map<string, RedriveMark>> => {
   const marks = new Map<string, RedriveMark>();
   for (const line of await readLines(join(dir, MARKS_FILE))) {
     const mark = JSON.parse(line) as RedriveMark;
@@ -56,7 +57,7 @@ export const listDeadLetters = async (dir: string): Promise<StoredDeadLetter[]> 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const marks = await readMarks(dir);
+  const marks = await readRedriveMarks(dir);
   const entries: StoredDeadLetter[] = [];
   for (const file of files) {
     for (const line of await readLines(join(dir, file))) {
