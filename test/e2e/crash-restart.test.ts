@@ -16,6 +16,22 @@ import { until } from './support/runtime';
  * had not checkpointed comes again and finds the execution's name taken, as Step Functions would.
  */
 const data = mkdtempSync(join(tmpdir(), 'ai-ops-crash-'));
+const executions = join(data, 'step-functions', 'executions');
+
+/** `until` at a 5 ms step: the moment to kill is short. */
+const pollFast = async <T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = probe();
+      if (value !== undefined) return value;
+    } catch {
+      // The folder is made by the runtime on its first execution.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
 let runtime: ChildProcess | undefined;
 let output = '';
 
@@ -83,6 +99,10 @@ describe('a runtime killed mid-dispatch and started again on the same --data', (
       expect((await api.post(`/alerts/${alertId}/approve`, operator)).status, alertId).toBe(200);
 
     // At once: the dispatcher is reading the approvals from the stream (or has just started).
+    // Killed as soon as the dispatcher has started the first execution: mid-dispatch, its batch not yet
+    // checkpointed.
+    const started = () => readdirSync(executions).filter((file) => file.endsWith('.json')).length;
+    await pollFast('the first execution', () => (started() > 0 ? true : undefined));
     await stop('SIGKILL');
     expect(runtime?.signalCode).toBe('SIGKILL');
 
