@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionNameFor, notificationDedupKeyFor } from '../../../src/domain/ids';
 import type { AuditEvent } from '../../../src/domain/types';
 import { listDeadLetters, redriveDeadLetter } from '../../../src/local/dead-letters';
 import { silentLogger } from '../../../src/local/stream-poller/types';
@@ -10,10 +9,9 @@ import {
   approvalIds,
   approveAlerts,
   DISPATCH_MAPPING,
+  expectConverged,
   type FaultyWorld,
   faultyWorld,
-  inProgressRecords,
-  successRows,
 } from './support';
 
 /**
@@ -83,17 +81,7 @@ describe('the dispatcher with 60% of DynamoDB, SFN and SNS requests failing, aft
   });
 
   it('converges: one success row per step, one execution and notification each, nothing in progress', async () => {
-    for (const id of ids) {
-      const trail = trails.get(id) ?? [];
-      expect(successRows(trail, 'ALERT_APPROVED'), id).toHaveLength(1);
-      expect(successRows(trail, 'STEP_FUNCTION_STARTED'), id).toHaveLength(1);
-      expect(successRows(trail, 'SNS_NOTIFICATION_SENT'), id).toHaveLength(1);
-    }
-    expect([...world.executions.keys()].sort()).toEqual(ids.map(executionNameFor).sort());
-    expect(Object.fromEntries(world.notifications)).toEqual(
-      Object.fromEntries(ids.map((id) => [notificationDedupKeyFor(id, 'ALERT_APPROVED'), 1])),
-    );
-    expect(await inProgressRecords(world)).toEqual([]);
+    await expectConverged(world, ids, trails);
   });
 
   it('audits failed attempts FAILED with their error message', () => {

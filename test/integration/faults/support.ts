@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { expect } from 'vitest';
 import { DynamoAlertStore } from '../../../src/adapters/dynamodb/alert-store';
 import { DynamoAuditStore } from '../../../src/adapters/dynamodb/audit-store';
 import { dynamoDbClient, dynamoDbDocumentClient } from '../../../src/adapters/dynamodb/client';
@@ -14,7 +15,7 @@ import { retriesWithoutSharedQuota } from '../../../src/adapters/retry-quota';
 import { SfnRemediationWorkflow } from '../../../src/adapters/sfn/remediation-workflow';
 import { SnsAlertNotifier } from '../../../src/adapters/sns/alert-notifier';
 import { SnsEscalationNotifier } from '../../../src/adapters/sns/escalation-notifier';
-import { alertIdFor } from '../../../src/domain/ids';
+import { alertIdFor, executionNameFor, notificationDedupKeyFor } from '../../../src/domain/ids';
 import type { AlertCandidate } from '../../../src/domain/ports';
 import { systemClock } from '../../../src/domain/ports';
 import type { AuditEvent } from '../../../src/domain/types';
@@ -248,3 +249,25 @@ export const inProgressRecords = async (world: FaultyWorld): Promise<Record<stri
 
 export const successRows = (trail: AuditEvent[], actionType: AuditEvent['actionType']) =>
   trail.filter((row) => row.actionType === actionType && row.status === 'SUCCESS');
+
+/**
+ * The end state both fault tests hold the dispatcher to: one SUCCESS row per step for every approval,
+ * one execution and one notification each, no idempotency record left in progress.
+ */
+export const expectConverged = async (
+  world: FaultyWorld,
+  ids: readonly string[],
+  trails: ReadonlyMap<string, AuditEvent[]>,
+): Promise<void> => {
+  for (const id of ids) {
+    const trail = trails.get(id) ?? [];
+    expect(successRows(trail, 'ALERT_APPROVED'), id).toHaveLength(1);
+    expect(successRows(trail, 'STEP_FUNCTION_STARTED'), id).toHaveLength(1);
+    expect(successRows(trail, 'SNS_NOTIFICATION_SENT'), id).toHaveLength(1);
+  }
+  expect([...world.executions.keys()].sort()).toEqual(ids.map(executionNameFor).sort());
+  expect(Object.fromEntries(world.notifications)).toEqual(
+    Object.fromEntries(ids.map((id) => [notificationDedupKeyFor(id, 'ALERT_APPROVED'), 1])),
+  );
+  expect(await inProgressRecords(world)).toEqual([]);
+};
