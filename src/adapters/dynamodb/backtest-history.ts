@@ -31,55 +31,68 @@ export interface ReadingsQuery {
 // Scan segments read at once: DynamoDB serves each from its own partition range, so they add up.
 const SCAN_SEGMENTS = 4;
 
-const readStation = async (
-  tables: HistoryTables,
-  stationId: string,
-  query: ReadingsQuery,
+type Key = Record<string, unknown>;
+
+/** Follows LastEvaluatedKey from the first page to the last, collecting items and reporting progress per page. */
+const readPages = async (
+  page: (startKey: Key | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Key }>,
   sink: Item[],
   progress: () => void,
 ): Promise<void> => {
-  let startKey: Record<string, unknown> | undefined;
+  let startKey: Key | undefined;
   do {
-    const out = await tables.doc.send(
-      new QueryCommand({
-        TableName: tables.metricsTable,
-        KeyConditionExpression: 'stationId = :stationId AND #ts BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#ts': 'timestamp' },
-        ExpressionAttributeValues: { ':stationId': stationId, ':from': query.from, ':to': query.to },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+    const out = await page(startKey);
     for (const item of out.Items ?? []) sink.push(item);
     startKey = out.LastEvaluatedKey;
     progress();
   } while (startKey);
 };
 
-const scanSegment = async (
+const readStation = (
+  tables: HistoryTables,
+  stationId: string,
+  query: ReadingsQuery,
+  sink: Item[],
+  progress: () => void,
+): Promise<void> =>
+  readPages(
+    (startKey) =>
+      tables.doc.send(
+        new QueryCommand({
+          TableName: tables.metricsTable,
+          KeyConditionExpression: 'stationId = :stationId AND #ts BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#ts': 'timestamp' },
+          ExpressionAttributeValues: { ':stationId': stationId, ':from': query.from, ':to': query.to },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    sink,
+    progress,
+  );
+
+const scanSegment = (
   tables: HistoryTables,
   segment: number,
   query: ReadingsQuery,
   sink: Item[],
   progress: () => void,
-): Promise<void> => {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await tables.doc.send(
-      new ScanCommand({
-        TableName: tables.metricsTable,
-        Segment: segment,
-        TotalSegments: SCAN_SEGMENTS,
-        FilterExpression: '#ts BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#ts': 'timestamp' },
-        ExpressionAttributeValues: { ':from': query.from, ':to': query.to },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) sink.push(item);
-    startKey = out.LastEvaluatedKey;
-    progress();
-  } while (startKey);
-};
+): Promise<void> =>
+  readPages(
+    (startKey) =>
+      tables.doc.send(
+        new ScanCommand({
+          TableName: tables.metricsTable,
+          Segment: segment,
+          TotalSegments: SCAN_SEGMENTS,
+          FilterExpression: '#ts BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#ts': 'timestamp' },
+          ExpressionAttributeValues: { ':from': query.from, ':to': query.to },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    sink,
+    progress,
+  );
 
 /**
  * The readings of the period, by station, each ascending by timestamp. Without stations the whole table
