@@ -60,24 +60,33 @@ describe('idempotentOnce on DynamoDB Local', () => {
   });
 });
 
-describe('idempotentOnce after an attempt that left its record in progress', () => {
-  const contextWith = (remainingMs: number) => {
-    const deadline = Date.now() + remainingMs;
-    return { getRemainingTimeInMillis: () => deadline - Date.now() } as Parameters<
-      ReturnType<typeof idempotentOnce>['registerLambdaContext']
-    >[0]; // only the deadline is read
-  };
+const contextWith = (remainingMs: number) => {
+  const deadline = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() } as Parameters<
+    ReturnType<typeof idempotentOnce>['registerLambdaContext']
+  >[0]; // only the deadline is read
+};
 
+/** A client whose store refuses the first `times` requests of one command, as a faulty table would. */
+const refusing = (commandName: string, times: number) => {
+  const client = new DynamoDBClient(localClientConfig(t.endpoint));
+  let refused = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName && refused < times) {
+        refused += 1;
+        throw new Error(`the store refused ${commandName}`);
+      }
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return client;
+};
+describe('idempotentOnce after an attempt that left its record in progress', () => {
   it("waits for the in-progress expiry (the failed invocation's deadline), then runs and completes", async () => {
     // The first invocation's store accepts the in-progress record but refuses to record the success.
-    const failing = new DynamoDBClient(localClientConfig(t.endpoint));
-    failing.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UpdateItemCommand') throw new Error('the store refused the update');
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const failing = refusing('UpdateItemCommand', Number.POSITIVE_INFINITY);
     const first = idempotentOnce({ tableName: t.names.idempotency, client: failing, keyPrefix: 'test' });
     first.registerLambdaContext(contextWith(400));
     const work = vi.fn(async () => ({ messageId: 'm-late' }));
@@ -94,14 +103,7 @@ describe('idempotentOnce after an attempt that left its record in progress', () 
   });
 
   it('fails as before when the expiry is beyond its own deadline, so the record is retried later', async () => {
-    const failing = new DynamoDBClient(localClientConfig(t.endpoint));
-    failing.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UpdateItemCommand') throw new Error('the store refused the update');
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const failing = refusing('UpdateItemCommand', Number.POSITIVE_INFINITY);
     const first = idempotentOnce({ tableName: t.names.idempotency, client: failing, keyPrefix: 'test' });
     first.registerLambdaContext(contextWith(60_000));
     await expect(first.once('publish:long', async () => 'done')).rejects.toThrow(/success record/);
@@ -119,28 +121,6 @@ describe('idempotentOnce after an attempt that left its record in progress', () 
 });
 
 describe('idempotentOnce when the store refuses the call that ends a claim', () => {
-  const contextWith = (remainingMs: number) => {
-    const deadline = Date.now() + remainingMs;
-    return { getRemainingTimeInMillis: () => deadline - Date.now() } as Parameters<
-      ReturnType<typeof idempotentOnce>['registerLambdaContext']
-    >[0]; // only the deadline is read
-  };
-  /** A client whose store refuses the first `times` requests of one command, as a faulty table would. */
-  const refusing = (commandName: string, times: number) => {
-    const client = new DynamoDBClient(localClientConfig(t.endpoint));
-    let refused = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === commandName && refused < times) {
-          refused += 1;
-          throw new Error(`the store refused ${commandName}`);
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
-    return client;
-  };
   const statusOf = async (key: string) => {
     const { Items = [] } = await t.client.send(new ScanCommand({ TableName: t.names.idempotency }));
     return Items.filter((item) => item.id?.S?.startsWith(`${key}#`)).map((item) => item.status?.S);
