@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { withoutSdkCallLog } from '../adapters/sdk-call-log';
 import { type LocalAwsEndpoints, startLocalAwsEndpoints } from './aws-endpoints/server';
 import { consoleFiles } from './console/files';
 import { createTables } from './create-tables';
@@ -487,8 +488,9 @@ const startPollers = async (
   recordErrors: Map<string, RecordErrorLog>,
   options: LocalRuntimeOptions,
 ): Promise<StreamPoller[]> => {
-  const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-  const streamsClient = new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint));
+  // Every poll goes through these: without the SDK's log middleware, as every function's clients are.
+  const client = withoutSdkCallLog(new DynamoDBClient(localClientConfig(dynamodb.endpoint)));
+  const streamsClient = withoutSdkCallLog(new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint)));
   const pollers: StreamPoller[] = [];
   for (const mapping of eventSourceMappingsOf(definition).filter((m) => m.enabled)) {
     const table = await client.send(
